@@ -1,0 +1,105 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/caselink/caselink/internal/pole"
+)
+
+// appendJSONStrings writes list as a JSON array of strings. It is on the bulk
+// path, where encoding/json's reflection costs more than the insert.
+func appendJSONStrings(b []byte, list []string) []byte {
+	b = append(b, '[')
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s)
+	}
+	return append(b, ']')
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+func jsonStrings(list []string) string {
+	return string(appendJSONStrings(make([]byte, 0, 64), list))
+}
+
+func jsonAddresses(list []pole.Address) string {
+	if len(list) == 0 {
+		return "[]"
+	}
+	b := []byte{'['}
+	for i, a := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"text":`...)
+		b = appendJSONString(b, a.Text)
+		b = append(b, `,"postcode":`...)
+		b = appendJSONString(b, a.Postcode)
+		b = append(b, `,"premises":`...)
+		b = appendJSONString(b, a.Premises)
+		b = append(b, '}')
+	}
+	return string(append(b, ']'))
+}
+
+// decodeJSON reads a JSON column into v, naming the column if it is damaged.
+func decodeJSON(col string, raw []byte, v any) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("column %s holds bad JSON: %w", col, err)
+	}
+	return nil
+}
+
+// emptyNil turns a decoded empty list into nil, so that a record reads back
+// exactly as it was written whichever way its caller spelled "none".
+func emptyNil[T any](list []T) []T {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
+}
+
+func parseDate(col, s string) (pole.PartialDate, error) {
+	d, err := pole.ParsePartialDate(s)
+	if err != nil {
+		return d, fmt.Errorf("column %s: %w", col, err)
+	}
+	return d, nil
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

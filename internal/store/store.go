@@ -1,0 +1,277 @@
+// Package store keeps caselink's records in SQLite (the embedded default) or
+// PostgreSQL (for many users at once). One Store type serves both: the SQL is
+// shared, and what differs between the engines (connection pools, placeholders,
+// JSON operators, bulk loading, error codes) lives behind the engine interface
+// in sqlite.go and postgres.go. The contract tests run every behaviour against
+// both engines.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/pressly/goose/v3"
+
+	"github.com/caselink/caselink/internal/pole"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Store is caselink's storage. It is safe for concurrent use.
+type Store struct {
+	eng engine
+	// w takes writes and the reads inside them; r takes plain reads. On
+	// PostgreSQL they are the same pool; on SQLite w holds a single
+	// connection so that writers queue in Go instead of failing busy.
+	w, r *sql.DB
+	now  func() time.Time
+}
+
+// engine is what differs between SQLite and PostgreSQL.
+type engine interface {
+	name() string
+	dialect() goose.Dialect
+	providerOptions() []goose.ProviderOption
+	// rebind turns the shared ?-placeholder SQL into the engine's own.
+	rebind(query string) string
+	// jsonArrayHas is a condition: the JSON array column col holds the
+	// string bound to the next placeholder.
+	jsonArrayHas(col string) string
+	// constraint reports which kind of constraint err violated, if any.
+	constraint(err error) constraintKind
+	// bulkInsert writes rows into table in one transaction.
+	bulkInsert(ctx context.Context, s *Store, table string, columns []string, next func() ([]any, error)) (int, error)
+	close() error
+}
+
+type constraintKind int
+
+const (
+	noConstraint constraintKind = iota
+	uniqueViolation
+	foreignKeyViolation
+	checkViolation
+)
+
+// Open connects to the database named by dsn: "sqlite:PATH" or a
+// postgres:// URL. It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	const op = "store.Open"
+	var (
+		s   *Store
+		err error
+	)
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, pole.E(op, pole.Invalid("db", "sqlite: needs a file path, as in sqlite:caselink.db"))
+		}
+		s, err = openSQLite(ctx, path)
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		s, err = openPostgres(ctx, dsn)
+	default:
+		return nil, pole.E(op, pole.Invalid("db", "%q is neither sqlite:PATH nor a postgres:// URL", redact(dsn)))
+	}
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	s.now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+	return s, nil
+}
+
+// redact hides a password in a connection string before it reaches a message.
+func redact(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if at := strings.LastIndex(dsn, "@"); at > i {
+			creds := dsn[i+3 : at]
+			if c := strings.Index(creds, ":"); c >= 0 {
+				return dsn[:i+3] + creds[:c] + ":***" + dsn[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+// Engine names the database engine: "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.eng.name() }
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return errors.Join(err, s.eng.close())
+}
+
+// Migrate brings the schema up to date with the migrations compiled into this
+// binary. Concurrent calls are safe: on PostgreSQL a session lock serialises
+// them, on SQLite the single writer does.
+func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
+	const op = "store.Migrate"
+	p, err := s.migrator()
+	if err != nil {
+		return 0, pole.E(op, err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return len(res), pole.E(op, err)
+	}
+	return len(res), nil
+}
+
+// SchemaVersion reports the schema version the database holds and the one
+// this binary expects.
+func (s *Store) SchemaVersion(ctx context.Context) (current, target int64, err error) {
+	const op = "store.SchemaVersion"
+	p, err := s.migrator()
+	if err != nil {
+		return 0, 0, pole.E(op, err)
+	}
+	current, target, err = p.GetVersions(ctx)
+	return current, target, pole.E(op, err)
+}
+
+func (s *Store) migrator() (*goose.Provider, error) {
+	dir, err := fs.Sub(migrations, "migrations/"+s.eng.name())
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(s.eng.dialect(), s.w, dir, s.eng.providerOptions()...)
+}
+
+// inTx runs fn in one write transaction, committed only if fn succeeds.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, ignoreDone(tx.Rollback()))
+	}
+	return tx.Commit()
+}
+
+func ignoreDone(err error) error {
+	if errors.Is(err, sql.ErrTxDone) {
+		return nil
+	}
+	return err
+}
+
+// querier is what both *sql.DB and *sql.Tx offer for reading.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// newID returns a time-ordered UUID (version 7), so that new rows append to
+// the end of the primary key index on both engines.
+func newID() (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", err
+	}
+	return id.String(), nil
+}
+
+// conflict turns a unique violation into ECONFLICT with msg, and a foreign key
+// violation into EINVALID; other errors pass through.
+func (s *Store) classify(err error, conflictMsg string) error {
+	switch s.eng.constraint(err) {
+	case uniqueViolation:
+		return &pole.Error{Code: pole.ECONFLICT, Message: conflictMsg}
+	case foreignKeyViolation:
+		return &pole.Error{Code: pole.EINVALID, Message: "refers to a record that is not stored", Err: err}
+	case checkViolation:
+		return &pole.Error{Code: pole.EINVALID, Message: "breaks a rule of the schema", Err: err}
+	}
+	return err
+}
+
+// exists reports whether table holds a row with the given id.
+func (s *Store) exists(ctx context.Context, q querier, table, id string) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, s.eng.rebind("SELECT 1 FROM "+table+" WHERE id = ?"), id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// mustExist returns EINVALID naming field when id is set but names no row.
+func (s *Store) mustExist(ctx context.Context, q querier, field, table, id string) error {
+	if id == "" {
+		return nil
+	}
+	ok, err := s.exists(ctx, q, table, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return pole.Invalid(field, "no %s with id %s is stored", strings.TrimSuffix(table, "s"), id)
+	}
+	return nil
+}
+
+// where builds a WHERE clause from conditions, each holding one or more ?.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// page appends LIMIT and OFFSET; a zero limit means every row.
+func page(q string, offset, limit int) (string, error) {
+	if offset < 0 {
+		return "", pole.Invalid("offset", "must not be negative, got %d", offset)
+	}
+	if limit < 0 {
+		return "", pole.Invalid("limit", "must not be negative, got %d", limit)
+	}
+	if limit == 0 && offset > 0 {
+		limit = math.MaxInt32 // SQLite allows OFFSET only after a LIMIT
+	}
+	if limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	if offset > 0 {
+		q += fmt.Sprintf(" OFFSET %d", offset)
+	}
+	return q, nil
+}
+
+// count returns how many rows of table match w.
+func (s *Store) count(ctx context.Context, table string, w *where) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, s.eng.rebind("SELECT count(*) FROM "+table+w.String()), w.args...).Scan(&n)
+	return n, err
+}
+
+func nullable(id string) any {
+	if id == "" {
+		return nil
+	}
+	return id
+}
