@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/caselink/caselink/internal/pole"
@@ -101,5 +100,3 @@ func parseDate(col, s string) (pole.PartialDate, error) {
 	}
 	return d, nil
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -15,6 +16,9 @@ import (
 
 	"github.com/caselink/caselink/internal/pole"
 )
+
+// uuidColumns are the columns of type uuid in the PostgreSQL schema.
+var uuidColumns = map[string]bool{"id": true, "source_id": true, "case_id": true, "mention_id": true}
 
 // postgresEngine is the production engine: one pool for reads and writes,
 // COPY for bulk loads.
@@ -101,12 +105,34 @@ func (postgresEngine) bulkInsert(ctx context.Context, s *Store, table string, co
 	// which names the record and field.
 	var n int64
 	var producerErr error
+	var uuids []int
+	for i, c := range columns {
+		if uuidColumns[c] {
+			uuids = append(uuids, i)
+		}
+	}
 	produce := func() ([]any, error) {
 		row, err := next()
 		if err != nil {
 			producerErr = err
+			return nil, err
 		}
-		return row, err
+		if row == nil {
+			return nil, nil
+		}
+		// COPY's binary format takes a UUID as 16 bytes; a string would be
+		// parsed through pgx's slow fallback for every row.
+		for _, i := range uuids {
+			if id, ok := row[i].(string); ok {
+				u, err := uuid.Parse(id)
+				if err != nil {
+					producerErr = pole.Invalid(columns[i], "%q is not a UUID", id)
+					return nil, producerErr
+				}
+				row[i] = [16]byte(u) // not uuid.UUID: its driver.Valuer turns it back into a string
+			}
+		}
+		return row, nil
 	}
 	err = conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()

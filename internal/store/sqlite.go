@@ -23,7 +23,7 @@ type sqliteEngine struct{}
 
 // rowsPerInsert is how many rows one bulk INSERT statement carries: enough to
 // spread the statement's fixed cost, well under SQLite's 32766 variables.
-const rowsPerInsert = 64
+const rowsPerInsert = 256
 
 func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if strings.ContainsAny(path, "?#") {
@@ -32,7 +32,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// busy_timeout covers other processes holding the lock; writers in this
 	// process queue on the single connection instead.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
-	w, err := sql.Open("sqlite", path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	w, err := sql.Open("sqlite", path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-131072)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -274,4 +275,20 @@ func nullable(id string) any {
 		return nil
 	}
 	return id
+}
+
+// SchemaTarget is the schema version this binary's migrations reach.
+func SchemaTarget() int64 {
+	entries, err := fs.ReadDir(migrations, "migrations/sqlite")
+	if err != nil {
+		panic(err) // the folder is compiled in; its absence is a build defect
+	}
+	var top int64
+	for _, e := range entries {
+		v, err := strconv.ParseInt(strings.SplitN(e.Name(), "_", 2)[0], 10, 64)
+		if err == nil && v > top {
+			top = v
+		}
+	}
+	return top
 }

@@ -1,0 +1,126 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/caselink/caselink/internal/cli"
+	"github.com/caselink/caselink/internal/pole"
+)
+
+func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err = cli.New(&out, &errb, func(k string) string { return env[k] }).Run(context.Background(), args)
+	return out.String(), errb.String(), err
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, name := range []string{"demo", "migrate", "version", "help"} {
+		out, _, err := run(t, nil, name, "--help")
+		if err != nil {
+			t.Fatalf("%s --help: %v", name, err)
+		}
+		if !strings.Contains(out, "Usage: caselink "+name) {
+			t.Errorf("%s --help printed %q, want its usage", name, out)
+		}
+	}
+	out, _, err := run(t, nil, "help", "migrate")
+	if err != nil || !strings.Contains(out, "-db") {
+		t.Fatalf("help migrate: got %q (%v), want the --db flag described", out, err)
+	}
+}
+
+func TestUnknownCommandIsInvalid(t *testing.T) {
+	_, stderr, err := run(t, nil, "frobnicate")
+	if pole.ErrorCode(err) != pole.EINVALID || !strings.Contains(stderr, "Commands:") {
+		t.Fatalf("got %v with stderr %q, want EINVALID and the command list", err, stderr)
+	}
+	if got := pole.ExitCode(err); got != 65 {
+		t.Fatalf("exit code: got %d, want 65", got)
+	}
+}
+
+func TestBadDatabaseURLNamesTheFlag(t *testing.T) {
+	_, _, err := run(t, nil, "migrate", "--db", "mysql://localhost/x")
+	if pole.ErrorCode(err) != pole.EINVALID || pole.ErrorField(err) != "db" {
+		t.Fatalf("got %v, want EINVALID on db", err)
+	}
+}
+
+func TestMigrateTakesTheDatabaseFromTheEnvironment(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "env.db")
+	out, _, err := run(t, map[string]string{"CASELINK_DB": "sqlite:" + path}, "migrate")
+	if err != nil || !strings.Contains(out, "applied 1 migrations") {
+		t.Fatalf("migrate: got %q (%v)", out, err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database file: %v", err)
+	}
+	out, _, err = run(t, map[string]string{"CASELINK_DB": "sqlite:" + path}, "migrate")
+	if err != nil || !strings.Contains(out, "applied 0 migrations; sqlite schema is at version 1") {
+		t.Fatalf("second migrate: got %q (%v)", out, err)
+	}
+}
+
+func TestDemoStoresTheSampleOnceAndReportsIt(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
+	out, _, err := run(t, nil, "demo", "--db", db)
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	for _, want := range []string{"all data here is synthetic", "West Yorkshire Police", "4 cases closed with no further action", "13WY0412"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, err = run(t, nil, "demo", "--db", db)
+	if err != nil || !strings.Contains(out, "sample already stored") || !strings.Contains(out, "4 cases closed") {
+		t.Fatalf("second demo: got %q (%v), want the same holdings, nothing loaded twice", out, err)
+	}
+}
+
+func TestDemoRunsOnPostgres(t *testing.T) {
+	dsn := os.Getenv("CASELINK_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("CASELINK_TEST_POSTGRES is not set")
+	}
+	schema := freshSchema(t, dsn)
+	out, _, err := run(t, nil, "demo", "--db", schema)
+	if err != nil || !strings.Contains(out, "4 cases closed with no further action") {
+		t.Fatalf("demo on PostgreSQL: got %q (%v)", out, err)
+	}
+}
+
+// TestBinaryExitCodes runs the real binary, as an operator's script would.
+func TestBinaryExitCodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "caselink")
+	build := exec.Command("go", "build", "-o", bin, "github.com/caselink/caselink/cmd/caselink")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"version"}, 0},
+		{[]string{"migrate", "--help"}, 0},
+		{[]string{"nonsense"}, 65},
+		{[]string{"migrate", "--db", "sqlite:" + filepath.Join(t.TempDir(), "x.db")}, 0},
+	} {
+		cmd := exec.Command(bin, tc.args...)
+		cmd.Env = append(os.Environ(), "CASELINK_DB=")
+		out, _ := cmd.CombinedOutput()
+		if got := cmd.ProcessState.ExitCode(); got != tc.code {
+			t.Errorf("caselink %v: exit %d, want %d\n%s", tc.args, got, tc.code, out)
+		}
+	}
+}

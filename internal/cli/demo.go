@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store"
+)
+
+// runDemo runs every stage caselink has on built-in synthetic data. It grows
+// with each capability: today it creates the database and stores a small
+// synthetic sample of cases, people and events, then reports what it holds.
+func runDemo(ctx context.Context, m *Main, args []string) error {
+	fs := m.flags("demo")
+	db := m.dbFlag(fs)
+	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	dsn := *db
+	if !flagSet(fs, "db") && m.getenv("CASELINK_DB") == "" {
+		// The demo never mixes its synthetic records into a working database.
+		dir, err := os.MkdirTemp("", "caselink-demo-")
+		if err != nil {
+			return err
+		}
+		dsn = "sqlite:" + filepath.Join(dir, "demo.db")
+	}
+	fmt.Fprintf(m.stdout, "caselink demo: all data here is synthetic\ndatabase: %s\n", dsn)
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	loaded, err := loadDemoSample(ctx, s)
+	if err != nil {
+		return err
+	}
+	if loaded == 0 {
+		fmt.Fprintln(m.stdout, "sample already stored; nothing loaded")
+	}
+	return reportHoldings(ctx, m, s)
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// reportHoldings prints what the store holds, force by force.
+func reportHoldings(ctx context.Context, m *Main, s *store.Store) error {
+	sources, _, err := s.FindSources(ctx, pole.SourceFilter{})
+	if err != nil {
+		return err
+	}
+	forces := map[string]bool{}
+	for _, src := range sources {
+		forces[src.Force] = true
+	}
+	codes := make([]string, 0, len(forces))
+	for f := range forces {
+		codes = append(codes, f)
+	}
+	slices.Sort(codes)
+	fmt.Fprintf(m.stdout, "\n%-26s %6s %8s %8s %7s\n", "force", "cases", "victims", "suspects", "events")
+	for _, code := range codes {
+		force, _ := pole.ForceByCode(code)
+		cases, nc, err := s.FindCases(ctx, pole.CaseFilter{Force: code})
+		if err != nil {
+			return err
+		}
+		_, nv, err := s.FindMentions(ctx, pole.MentionFilter{Force: code, Role: pole.RoleVictim})
+		if err != nil {
+			return err
+		}
+		_, ns, err := s.FindMentions(ctx, pole.MentionFilter{Force: code, Role: pole.RoleSuspect})
+		if err != nil {
+			return err
+		}
+		events := 0
+		for _, c := range cases {
+			_, n, err := s.FindEvents(ctx, pole.EventFilter{CaseID: c.ID})
+			if err != nil {
+				return err
+			}
+			events += n
+		}
+		fmt.Fprintf(m.stdout, "%-26s %6d %8d %8d %7d\n", force.Name, nc, nv, ns, events)
+	}
+	nfa, n, err := s.FindCases(ctx, pole.CaseFilter{OutcomeTypes: []int{14, 15, 16, 18, 21}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "\n%d cases closed with no further action (outcomes 14, 15, 16, 18, 21):\n", n)
+	for _, c := range nfa {
+		o, _ := pole.OutcomeByCode(c.OutcomeType)
+		fmt.Fprintf(m.stdout, "  %-20s %-16s outcome %2d  %s\n", c.Force, c.CrimeRef, c.OutcomeType, o.Name)
+	}
+	return nil
+}
+
+// loadDemoSample stores the built-in sample once; it reports how many cases
+// it stored (0 when the sample was already there).
+func loadDemoSample(ctx context.Context, s *store.Store) (int, error) {
+	stored := 0
+	for _, fs := range demoSample() {
+		sum := sha256.Sum256([]byte("caselink demo sample v1 " + fs.force))
+		hash := hex.EncodeToString(sum[:])
+		if _, n, err := s.FindSources(ctx, pole.SourceFilter{Force: fs.force, SHA256: hash}); err != nil {
+			return 0, err
+		} else if n > 0 {
+			continue
+		}
+		src := &pole.Source{
+			Force: fs.force, System: fs.system, FileName: fs.force + "-demo.csv", Profile: "demo",
+			ReceivedAt: time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC), SHA256: hash, RowCount: len(fs.cases),
+		}
+		if err := s.CreateSource(ctx, src); err != nil {
+			return 0, err
+		}
+		row := 0
+		var mentions []*pole.Mention
+		var events []*pole.Event
+		for _, dc := range fs.cases {
+			row++
+			c := dc.c
+			c.Force, c.Provenance = fs.force, pole.Provenance{SourceID: src.ID, SourceRow: row}
+			if err := s.CreateCase(ctx, &c); err != nil {
+				return 0, err
+			}
+			stored++
+			for _, p := range dc.people {
+				p.Force, p.CaseID, p.Provenance = fs.force, c.ID, pole.Provenance{SourceID: src.ID, SourceRow: row}
+				mentions = append(mentions, &p)
+			}
+			for _, e := range dc.events {
+				e.CaseID, e.Provenance = c.ID, pole.Provenance{SourceID: src.ID, SourceRow: row}
+				events = append(events, &e)
+			}
+		}
+		if _, err := s.LoadMentions(ctx, slices2(mentions)); err != nil {
+			return 0, err
+		}
+		if _, err := s.LoadEvents(ctx, slices2(events)); err != nil {
+			return 0, err
+		}
+	}
+	return stored, nil
+}
+
+// slices2 yields each element with a nil error, as the Load methods take.
+func slices2[T any](list []*T) func(yield func(*T, error) bool) {
+	return func(yield func(*T, error) bool) {
+		for _, v := range list {
+			if !yield(v, nil) {
+				return
+			}
+		}
+	}
+}
