@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,7 +34,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		}
 		dsn = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
-	fmt.Fprintf(m.stdout, "caselink demo: all data here is synthetic\ndatabase: %s\n", dsn)
+	fmt.Fprintf(m.stdout, "caselink demo: all data here is synthetic\ndatabase: %s\n", store.Redact(dsn))
 	s, err := store.Open(ctx, dsn)
 	if err != nil {
 		return err
@@ -110,57 +111,71 @@ func reportHoldings(ctx context.Context, m *Main, s *store.Store) error {
 	return nil
 }
 
-// loadDemoSample stores the built-in sample once; it reports how many cases
-// it stored (0 when the sample was already there).
+// loadDemoSample stores the built-in sample once, each force's export in one
+// transaction; it reports how many cases it stored (0 when the sample was
+// already there).
 func loadDemoSample(ctx context.Context, s *store.Store) (int, error) {
 	stored := 0
-	for _, fs := range demoSample() {
-		sum := sha256.Sum256([]byte("caselink demo sample v1 " + fs.force))
+	for _, df := range demoSample() {
+		sum := sha256.Sum256([]byte("caselink demo sample v1 " + df.force))
 		hash := hex.EncodeToString(sum[:])
-		if _, n, err := s.FindSources(ctx, pole.SourceFilter{Force: fs.force, SHA256: hash}); err != nil {
+		if _, n, err := s.FindSources(ctx, pole.SourceFilter{Force: df.force, SHA256: hash}); err != nil {
 			return 0, err
 		} else if n > 0 {
 			continue
 		}
 		src := &pole.Source{
-			Force: fs.force, System: fs.system, FileName: fs.force + "-demo.csv", Profile: "demo",
-			ReceivedAt: time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC), SHA256: hash, RowCount: len(fs.cases),
+			Force: df.force, System: df.system, FileName: df.force + "-demo.csv", Profile: "demo",
+			ReceivedAt: time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC), SHA256: hash, RowCount: len(df.cases),
 		}
-		if err := s.CreateSource(ctx, src); err != nil {
-			return 0, err
-		}
-		row := 0
+		// Ids are assigned here rather than by the store so that people and
+		// events can name their case before anything is written.
+		var cases []*pole.Case
 		var mentions []*pole.Mention
 		var events []*pole.Event
-		for _, dc := range fs.cases {
-			row++
+		for i, dc := range df.cases {
 			c := dc.c
-			c.Force, c.Provenance = fs.force, pole.Provenance{SourceID: src.ID, SourceRow: row}
-			if err := s.CreateCase(ctx, &c); err != nil {
-				return 0, err
-			}
-			stored++
+			c.ID = demoID(df.force, i)
+			c.Force, c.Provenance = df.force, pole.Provenance{SourceID: src.ID, SourceRow: i + 1}
+			cases = append(cases, &c)
 			for _, p := range dc.people {
-				p.Force, p.CaseID, p.Provenance = fs.force, c.ID, pole.Provenance{SourceID: src.ID, SourceRow: row}
+				p.CaseID, p.Provenance = c.ID, c.Provenance
 				mentions = append(mentions, &p)
 			}
 			for _, e := range dc.events {
-				e.CaseID, e.Provenance = c.ID, pole.Provenance{SourceID: src.ID, SourceRow: row}
+				e.CaseID, e.Provenance = c.ID, c.Provenance
 				events = append(events, &e)
 			}
 		}
-		if _, err := s.LoadMentions(ctx, slices2(mentions)); err != nil {
+		src.ID = demoID(df.force, -1)
+		for _, c := range cases {
+			c.SourceID = src.ID
+		}
+		for _, m := range mentions {
+			m.SourceID = src.ID
+		}
+		for _, e := range events {
+			e.SourceID = src.ID
+		}
+		n, err := s.LoadExport(ctx, store.Export{Source: src, Cases: each(cases), Mentions: each(mentions), Events: each(events)})
+		if err != nil {
 			return 0, err
 		}
-		if _, err := s.LoadEvents(ctx, slices2(events)); err != nil {
-			return 0, err
-		}
+		stored += n.Cases
 	}
 	return stored, nil
 }
 
-// slices2 yields each element with a nil error, as the Load methods take.
-func slices2[T any](list []*T) func(yield func(*T, error) bool) {
+// demoID is a fixed, valid UUID for the nth record of a force's sample, so
+// that every run of the demo stores the same ids.
+func demoID(force string, n int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("caselink demo %s %d", force, n)))
+	h := hex.EncodeToString(sum[:16])
+	return h[:8] + "-" + h[8:12] + "-7" + h[13:16] + "-8" + h[17:20] + "-" + h[20:32]
+}
+
+// each yields each element with a nil error, as the Load methods take.
+func each[T any](list []*T) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
 		for _, v := range list {
 			if !yield(v, nil) {

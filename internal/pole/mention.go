@@ -53,7 +53,7 @@ type Address struct {
 // linkage decides who is the same person.
 type Mention struct {
 	ID       string
-	Force    string
+	Force    string // the force of the mention's source
 	CaseID   string // empty for a nominal index entry
 	RecordID string // the person's reference as the export gives it, unique within its source
 	Role     Role
@@ -66,7 +66,7 @@ type Mention struct {
 
 	DOB               PartialDate
 	Sex               string
-	EthnicitySelf     string // self-defined, SDE 18+1 (and Census 2021) code
+	EthnicitySelf     string // self-defined, SDE 18+1 code
 	EthnicityObserved string // officer-observed IC code
 	Nationality       string // ISO 3166-1 alpha-3, e.g. GBR
 
@@ -76,8 +76,10 @@ type Mention struct {
 	Vulnerabilities []string // from Vulnerabilities
 
 	Provenance
-	Version   int
-	CreatedAt time.Time
+	Version int
+	// UpdatedAt is when the mention was last changed after it was loaded;
+	// zero until then. A mention is created when its source is loaded, so its
+	// force and creation time are its source's and are not kept twice.
 	UpdatedAt time.Time
 }
 

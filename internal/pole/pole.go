@@ -11,8 +11,7 @@ import (
 )
 
 // Provenance says where a stored value came from: the export file and the
-// 1-based data row within it. Values entered by a person rather than loaded
-// from a file have no source.
+// 1-based data row within it. Every case, mention and event has one.
 type Provenance struct {
 	SourceID  string
 	SourceRow int
@@ -74,9 +73,9 @@ type SourceFilter struct {
 	Limit  int
 }
 
-// isID reports whether id is a UUID in canonical lower-case form. Checked by
+// IsID reports whether id is a UUID in canonical lower-case form. Checked by
 // hand: it runs for every row of a bulk load.
-func isID(id string) bool {
+func IsID(id string) bool {
 	if len(id) != 36 {
 		return false
 	}
@@ -97,14 +96,14 @@ func isID(id string) bool {
 }
 
 func validateID(id string) error {
-	if !isID(id) {
+	if !IsID(id) {
 		return Invalid("id", "must be a lower-case UUID, got %q", id)
 	}
 	return nil
 }
 
 func validateOptionalID(field, id string) error {
-	if id != "" && !isID(id) {
+	if id != "" && !IsID(id) {
 		return Invalid(field, "must be a lower-case UUID, got %q", id)
 	}
 	return nil

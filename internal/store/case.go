@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"iter"
 	"strings"
 
 	"github.com/caselink/caselink/internal/pole"
@@ -18,11 +17,11 @@ var caseColumns = []string{
 
 var caseSelect = "SELECT " + strings.Join(caseColumns, ", ") + " FROM cases"
 
-func caseValues(c *pole.Case) []any {
+func caseValues(c *pole.Case, createdAt, updatedAt any) []any {
 	return []any{
 		c.ID, c.Force, c.CrimeRef, jsonStrings(c.OffenceCodes), c.OffenceFrom.String(), c.OffenceTo.String(), c.Recorded.String(),
 		c.OutcomeType, c.OutcomeDate.String(), c.DecisionMaker, c.ClosureRationale, c.Narrative, jsonStrings(c.Flags),
-		c.SourceID, c.SourceRow, c.Version, c.CreatedAt, c.UpdatedAt,
+		c.SourceID, c.SourceRow, c.Version, createdAt, updatedAt,
 	}
 }
 
@@ -39,17 +38,14 @@ func scanCase(r scanner) (*pole.Case, error) {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	if c.OffenceFrom, err = parseDate("offence_from", from); err != nil {
-		return nil, err
-	}
-	if c.OffenceTo, err = parseDate("offence_to", to); err != nil {
-		return nil, err
-	}
-	if c.Recorded, err = parseDate("recorded", recorded); err != nil {
-		return nil, err
-	}
-	if c.OutcomeDate, err = parseDate("outcome_date", outcomeDate); err != nil {
-		return nil, err
+	for _, d := range []struct {
+		col string
+		raw string
+		dst *pole.PartialDate
+	}{{"offence_from", from, &c.OffenceFrom}, {"offence_to", to, &c.OffenceTo}, {"recorded", recorded, &c.Recorded}, {"outcome_date", outcomeDate, &c.OutcomeDate}} {
+		if *d.dst, err = parseDate(d.col, d.raw); err != nil {
+			return nil, err
+		}
 	}
 	if err := decodeJSON("offence_codes", codes, &c.OffenceCodes); err != nil {
 		return nil, err
@@ -61,33 +57,36 @@ func scanCase(r scanner) (*pole.Case, error) {
 	return &c, nil
 }
 
-// prepareCase gives a new case its id, version and times, and validates it.
-func (s *Store) prepareCase(c *pole.Case) error {
+// caseValues gives a new case of a load its id, version and times,
+// validates it, and returns its row.
+func (l *load) caseValues(c *pole.Case) ([]any, error) {
 	if c.ID == "" {
 		id, err := newID()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		c.ID = id
 	}
-	c.Version = 1
-	c.CreatedAt = s.now()
-	c.UpdatedAt = c.CreatedAt
-	return c.Validate()
+	c.Version, c.CreatedAt, c.UpdatedAt = 1, l.now, l.now
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return caseValues(c, l.nowArg, l.nowArg), nil
 }
 
 // CreateCase stores c, giving it an id if it has none. A force's crime
 // reference is stored once: a second case with it is ECONFLICT.
 func (s *Store) CreateCase(ctx context.Context, c *pole.Case) error {
 	const op = "store.CreateCase"
-	if err := s.prepareCase(c); err != nil {
+	vals, err := s.newLoad(ctx).caseValues(c)
+	if err != nil {
 		return pole.E(op, err)
 	}
 	return pole.E(op, s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.mustExist(ctx, tx, "source_id", "sources", c.SourceID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.eng.rebind(insertSQL("cases", caseColumns)), caseValues(c)...)
+		_, err := tx.ExecContext(ctx, s.eng.rebind(insertSQL("cases", caseColumns)), vals...)
 		return s.classify(err, "case "+c.CrimeRef+" of force "+c.Force+" is already stored")
 	}))
 }
@@ -95,6 +94,9 @@ func (s *Store) CreateCase(ctx context.Context, c *pole.Case) error {
 // FindCaseByID returns the case with the given id, or ENOTFOUND.
 func (s *Store) FindCaseByID(ctx context.Context, id string) (*pole.Case, error) {
 	const op = "store.FindCaseByID"
+	if err := notFoundUnlessID("case", id); err != nil {
+		return nil, pole.E(op, err)
+	}
 	c, err := scanCase(s.r.QueryRowContext(ctx, s.eng.rebind(caseSelect+" WHERE id = ?"), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, pole.E(op, pole.Errorf(pole.ENOTFOUND, "no case with id %s", id))
@@ -111,6 +113,9 @@ func (s *Store) FindCases(ctx context.Context, f pole.CaseFilter) ([]*pole.Case,
 		w.add("force = ?", f.Force)
 	}
 	if f.SourceID != "" {
+		if err := idArg("source_id", f.SourceID); err != nil {
+			return nil, 0, pole.E(op, err)
+		}
 		w.add("source_id = ?", f.SourceID)
 	}
 	if f.CrimeRef != "" {
@@ -148,9 +153,13 @@ func (s *Store) FindCases(ctx context.Context, f pole.CaseFilter) ([]*pole.Case,
 
 // UpdateCase replaces a stored case with c. c.Version must be the version
 // that was read: if someone else changed the case since, the update is
-// ECONFLICT and nothing changes. On success c holds the new version.
+// ECONFLICT and nothing changes. A case stays with its force. On success c
+// holds the new version.
 func (s *Store) UpdateCase(ctx context.Context, c *pole.Case) error {
 	const op = "store.UpdateCase"
+	if err := notFoundUnlessID("case", c.ID); err != nil {
+		return pole.E(op, err)
+	}
 	return pole.E(op, s.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := scanCase(tx.QueryRowContext(ctx, s.eng.rebind(caseSelect+" WHERE id = ?"), c.ID))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -159,32 +168,39 @@ func (s *Store) UpdateCase(ctx context.Context, c *pole.Case) error {
 		if err != nil {
 			return err
 		}
-		if old.Version != c.Version {
-			return pole.Errorf(pole.ECONFLICT, "case %s was changed by someone else (version %d, yours %d): read it again", c.ID, old.Version, c.Version)
+		if c.Force != old.Force {
+			return pole.Invalid("force", "a case stays with its force (stored %s, given %s)", old.Force, c.Force)
 		}
 		next := *c
-		next.Version, next.CreatedAt, next.UpdatedAt = old.Version+1, old.CreatedAt, s.now()
+		next.Version, next.CreatedAt, next.UpdatedAt = c.Version+1, old.CreatedAt, s.now()
 		if err := next.Validate(); err != nil {
 			return err
 		}
 		if err := s.mustExist(ctx, tx, "source_id", "sources", next.SourceID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.eng.rebind(updateSQL("cases", caseColumns)), append(caseValues(&next)[1:], next.ID)...); err != nil {
+		vals := caseValues(&next, s.eng.timeValue(next.CreatedAt), s.eng.timeValue(next.UpdatedAt))
+		res, err := tx.ExecContext(ctx, s.eng.rebind(updateSQL("cases", caseColumns)), append(vals[1:], next.ID, c.Version)...)
+		if err != nil {
 			return s.classify(err, "case "+next.CrimeRef+" of force "+next.Force+" is already stored")
+		}
+		if err := changedOne(res, "case", c.ID, c.Version); err != nil {
+			return err
 		}
 		*c = next
 		return nil
 	}))
 }
 
-// LoadCases writes many cases in one transaction: all of them or, at the
-// first bad one, none. Each is given an id if it has none.
-func (s *Store) LoadCases(ctx context.Context, cases iter.Seq2[*pole.Case, error]) (int, error) {
-	return load(ctx, s, "store.LoadCases", "cases", caseColumns, cases, func(c *pole.Case) ([]any, error) {
-		if err := s.prepareCase(c); err != nil {
-			return nil, err
-		}
-		return caseValues(c), nil
-	})
+// changedOne turns an update that matched no row (the version moved on)
+// into ECONFLICT.
+func changedOne(res sql.Result, kind, id string, version int) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return pole.Errorf(pole.ECONFLICT, "%s %s was changed by someone else since version %d: read it again", kind, id, version)
+	}
+	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"iter"
 	"strings"
 
 	"github.com/caselink/caselink/internal/pole"
@@ -14,8 +13,8 @@ var eventColumns = []string{"id", "case_id", "mention_id", "type", "date", "deta
 
 var eventSelect = "SELECT " + strings.Join(eventColumns, ", ") + " FROM events"
 
-func eventValues(e *pole.Event) []any {
-	return []any{e.ID, nullable(e.CaseID), nullable(e.MentionID), e.Type, e.Date.String(), e.Detail, e.SourceID, e.SourceRow, e.CreatedAt}
+func eventValues(e *pole.Event, createdAt any) []any {
+	return []any{e.ID, nullable(e.CaseID), nullable(e.MentionID), e.Type, e.Date.String(), e.Detail, e.SourceID, e.SourceRow, createdAt}
 }
 
 func scanEvent(r scanner) (*pole.Event, error) {
@@ -35,16 +34,21 @@ func scanEvent(r scanner) (*pole.Event, error) {
 	return &e, nil
 }
 
-func (s *Store) prepareEvent(e *pole.Event) error {
+// eventValues gives a new event of a load its id and time, validates it, and
+// returns its row.
+func (l *load) eventValues(e *pole.Event) ([]any, error) {
 	if e.ID == "" {
 		id, err := newID()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		e.ID = id
 	}
-	e.CreatedAt = s.now()
-	return e.Validate()
+	e.CreatedAt = l.now
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	return eventValues(e, l.nowArg), nil
 }
 
 func (s *Store) eventRefsExist(ctx context.Context, tx *sql.Tx, e *pole.Event) error {
@@ -60,14 +64,15 @@ func (s *Store) eventRefsExist(ctx context.Context, tx *sql.Tx, e *pole.Event) e
 // CreateEvent stores e, giving it an id if it has none.
 func (s *Store) CreateEvent(ctx context.Context, e *pole.Event) error {
 	const op = "store.CreateEvent"
-	if err := s.prepareEvent(e); err != nil {
+	vals, err := s.newLoad(ctx).eventValues(e)
+	if err != nil {
 		return pole.E(op, err)
 	}
 	return pole.E(op, s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.eventRefsExist(ctx, tx, e); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.eng.rebind(insertSQL("events", eventColumns)), eventValues(e)...)
+		_, err := tx.ExecContext(ctx, s.eng.rebind(insertSQL("events", eventColumns)), vals...)
 		return s.classify(err, "event "+e.ID+" is already stored")
 	}))
 }
@@ -75,6 +80,9 @@ func (s *Store) CreateEvent(ctx context.Context, e *pole.Event) error {
 // FindEventByID returns the event with the given id, or ENOTFOUND.
 func (s *Store) FindEventByID(ctx context.Context, id string) (*pole.Event, error) {
 	const op = "store.FindEventByID"
+	if err := notFoundUnlessID("event", id); err != nil {
+		return nil, pole.E(op, err)
+	}
 	e, err := scanEvent(s.r.QueryRowContext(ctx, s.eng.rebind(eventSelect+" WHERE id = ?"), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, pole.E(op, pole.Errorf(pole.ENOTFOUND, "no event with id %s", id))
@@ -87,11 +95,14 @@ func (s *Store) FindEventByID(ctx context.Context, id string) (*pole.Event, erro
 func (s *Store) FindEvents(ctx context.Context, f pole.EventFilter) ([]*pole.Event, int, error) {
 	const op = "store.FindEvents"
 	var w where
-	if f.CaseID != "" {
-		w.add("case_id = ?", f.CaseID)
-	}
-	if f.MentionID != "" {
-		w.add("mention_id = ?", f.MentionID)
+	for _, id := range []struct{ field, v string }{{"case_id", f.CaseID}, {"mention_id", f.MentionID}} {
+		if id.v == "" {
+			continue
+		}
+		if err := idArg(id.field, id.v); err != nil {
+			return nil, 0, pole.E(op, err)
+		}
+		w.add(id.field+" = ?", id.v)
 	}
 	if f.Type != "" {
 		w.add("type = ?", f.Type)
@@ -111,6 +122,9 @@ func (s *Store) FindEvents(ctx context.Context, f pole.EventFilter) ([]*pole.Eve
 // UpdateEvent replaces a stored event's fields with e's.
 func (s *Store) UpdateEvent(ctx context.Context, e *pole.Event) error {
 	const op = "store.UpdateEvent"
+	if err := notFoundUnlessID("event", e.ID); err != nil {
+		return pole.E(op, err)
+	}
 	return pole.E(op, s.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := scanEvent(tx.QueryRowContext(ctx, s.eng.rebind(eventSelect+" WHERE id = ?"), e.ID))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -127,20 +141,12 @@ func (s *Store) UpdateEvent(ctx context.Context, e *pole.Event) error {
 		if err := s.eventRefsExist(ctx, tx, &next); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.eng.rebind(updateSQL("events", eventColumns)), append(eventValues(&next)[1:], next.ID)...); err != nil {
-			return err
+		vals := eventValues(&next, s.eng.timeValue(next.CreatedAt))
+		q := "UPDATE events SET case_id = ?, mention_id = ?, type = ?, date = ?, detail = ?, source_id = ?, source_row = ? WHERE id = ?"
+		if _, err := tx.ExecContext(ctx, s.eng.rebind(q), append(vals[1:8], next.ID)...); err != nil {
+			return s.classify(err, "event "+next.ID+" is already stored")
 		}
 		*e = next
 		return nil
 	}))
-}
-
-// LoadEvents writes many events in one transaction: all or none.
-func (s *Store) LoadEvents(ctx context.Context, events iter.Seq2[*pole.Event, error]) (int, error) {
-	return load(ctx, s, "store.LoadEvents", "events", eventColumns, events, func(e *pole.Event) ([]any, error) {
-		if err := s.prepareEvent(e); err != nil {
-			return nil, err
-		}
-		return eventValues(e), nil
-	})
 }

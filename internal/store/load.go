@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/caselink/caselink/internal/pole"
 )
@@ -14,39 +16,201 @@ func insertSQL(table string, columns []string) string {
 		strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + ")"
 }
 
-// updateSQL sets every column but the first (the id) and selects by id.
+// updateSQL sets every column but the first (the id) and selects by id and
+// the version that was read, so that of two updates from the same version
+// only one can succeed, on either engine.
 func updateSQL(table string, columns []string) string {
 	sets := make([]string, 0, len(columns)-1)
 	for _, c := range columns[1:] {
 		sets = append(sets, c+" = ?")
 	}
-	return "UPDATE " + table + " SET " + strings.Join(sets, ", ") + " WHERE id = ?"
+	return "UPDATE " + table + " SET " + strings.Join(sets, ", ") + " WHERE id = ? AND version = ?"
 }
 
-// load is the bulk path shared by the Load methods: it validates each record
-// as it streams past, names the first bad one by its position in the stream,
-// and hands rows to the engine's bulk writer, which writes all or none.
-func load[T any](ctx context.Context, s *Store, op, table string, columns []string, records iter.Seq2[*T, error], values func(*T) ([]any, error)) (int, error) {
+// Export is everything one export file holds, to be stored together or not
+// at all: the file, then its cases, the people mentioned in them, and the
+// events. Any of the streams may be nil.
+type Export struct {
+	Source   *pole.Source
+	Cases    iter.Seq2[*pole.Case, error]
+	Mentions iter.Seq2[*pole.Mention, error]
+	Events   iter.Seq2[*pole.Event, error]
+}
+
+// LoadCounts says how many records of each kind a load stored.
+type LoadCounts struct {
+	Cases, Mentions, Events int
+}
+
+// LoadExport stores a whole export in one transaction: if any record is bad
+// nothing is stored, and the error names the stream, the record's position
+// in it, and the field. The streams must not write to this Store.
+func (s *Store) LoadExport(ctx context.Context, e Export) (LoadCounts, error) {
+	const op = "store.LoadExport"
+	var counts LoadCounts
+	if e.Source == nil {
+		return counts, pole.E(op, pole.Invalid("source", "an export needs its source"))
+	}
+	l := s.newLoad(ctx)
+	if err := s.prepareSource(e.Source); err != nil {
+		return counts, pole.E(op, err)
+	}
+	l.forces[e.Source.ID] = e.Source.Force
+	err := s.bulk(ctx, func(bt bulkTx) error {
+		_, err := bt.insert(ctx, "sources", sourceColumns, func() func() ([]any, error) {
+			done := false
+			return func() ([]any, error) {
+				if done {
+					return nil, nil
+				}
+				done = true
+				return s.sourceValues(e.Source), nil
+			}
+		}())
+		if err != nil {
+			return s.classify(err, "file "+e.Source.SHA256+" of force "+e.Source.Force+" is already stored")
+		}
+		if e.Cases != nil {
+			if counts.Cases, err = loadStream(ctx, s, bt, "case", "cases", caseColumns, e.Cases, l.caseValues); err != nil {
+				return err
+			}
+		}
+		if e.Mentions != nil {
+			if counts.Mentions, err = loadStream(ctx, s, bt, "mention", "mentions", mentionInsertColumns, e.Mentions, l.mentionValues); err != nil {
+				return err
+			}
+		}
+		if e.Events != nil {
+			if counts.Events, err = loadStream(ctx, s, bt, "event", "events", eventColumns, e.Events, l.eventValues); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return LoadCounts{}, pole.E(op, err)
+	}
+	return counts, nil
+}
+
+// LoadCases writes many cases in one transaction: all of them or, at the
+// first bad one, none. Each is given an id if it has none.
+func (s *Store) LoadCases(ctx context.Context, cases iter.Seq2[*pole.Case, error]) (int, error) {
+	l := s.newLoad(ctx)
+	return s.loadOne(ctx, "store.LoadCases", func(bt bulkTx) (int, error) {
+		return loadStream(ctx, s, bt, "case", "cases", caseColumns, cases, l.caseValues)
+	})
+}
+
+// LoadMentions writes many mentions in one transaction: all of them or, at
+// the first bad one, none. This is the path for large loads.
+func (s *Store) LoadMentions(ctx context.Context, mentions iter.Seq2[*pole.Mention, error]) (int, error) {
+	l := s.newLoad(ctx)
+	return s.loadOne(ctx, "store.LoadMentions", func(bt bulkTx) (int, error) {
+		return loadStream(ctx, s, bt, "mention", "mentions", mentionInsertColumns, mentions, l.mentionValues)
+	})
+}
+
+// LoadEvents writes many events in one transaction: all or none.
+func (s *Store) LoadEvents(ctx context.Context, events iter.Seq2[*pole.Event, error]) (int, error) {
+	l := s.newLoad(ctx)
+	return s.loadOne(ctx, "store.LoadEvents", func(bt bulkTx) (int, error) {
+		return loadStream(ctx, s, bt, "event", "events", eventColumns, events, l.eventValues)
+	})
+}
+
+func (s *Store) loadOne(ctx context.Context, op string, fn func(bt bulkTx) (int, error)) (int, error) {
+	var n int
+	err := s.bulk(ctx, func(bt bulkTx) error {
+		var err error
+		n, err = fn(bt)
+		return err
+	})
+	if err != nil {
+		return 0, pole.E(op, err)
+	}
+	return n, nil
+}
+
+// bulk runs fn in one bulk transaction, committed only if fn succeeds.
+func (s *Store) bulk(ctx context.Context, fn func(bt bulkTx) error) error {
+	bt, err := s.eng.beginBulk(ctx, s)
+	if err != nil {
+		return err
+	}
+	if err := fn(bt); err != nil {
+		if rerr := bt.rollback(context.WithoutCancel(ctx)); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return err
+	}
+	return bt.commit(ctx)
+}
+
+// loadStream validates each record as it streams past and hands its values
+// to the bulk transaction. Errors name the record by its position in the
+// stream, from 1.
+func loadStream[T any](ctx context.Context, s *Store, bt bulkTx, kind, table string, columns []string, records iter.Seq2[*T, error], values func(*T) ([]any, error)) (int, error) {
 	next, stop := iter.Pull2(records)
 	defer stop()
 	n := 0
-	rows, err := s.eng.bulkInsert(ctx, s, table, columns, func() ([]any, error) {
+	rows, err := bt.insert(ctx, table, columns, func() ([]any, error) {
 		rec, err, ok := next()
 		if !ok {
 			return nil, nil
 		}
 		n++
 		if err != nil {
-			return nil, fmt.Errorf("record %d: %w", n, err)
+			return nil, fmt.Errorf("%s record %d: %w", kind, n, err)
 		}
 		vals, err := values(rec)
 		if err != nil {
-			return nil, pole.E(fmt.Sprintf("record %d", n), err)
+			return nil, pole.E(fmt.Sprintf("%s record %d", kind, n), err)
 		}
 		return vals, nil
 	})
-	if err != nil {
-		return 0, pole.E(op, s.classify(err, fmt.Sprintf("a %s record near record %d is already stored", strings.TrimSuffix(table, "s"), n)))
+	if err == nil {
+		return rows, nil
 	}
-	return rows, nil
+	conflict := fmt.Sprintf("duplicates a %s stored before or earlier in this load", kind)
+	var re *rowError
+	if errors.As(err, &re) {
+		return 0, pole.E(fmt.Sprintf("%s record %d", kind, re.row), s.classify(re.err, conflict))
+	}
+	return 0, s.classify(err, conflict)
+}
+
+// load holds what one bulk load computes once rather than per record: the
+// load's timestamp and its bound form, and the force of each source seen.
+type load struct {
+	ctx    context.Context
+	s      *Store
+	now    time.Time
+	nowArg any
+	forces map[string]string
+}
+
+func (s *Store) newLoad(ctx context.Context) *load {
+	now := s.now()
+	return &load{ctx: ctx, s: s, now: now, nowArg: s.eng.timeValue(now), forces: map[string]string{}}
+}
+
+// sourceForce finds the force of a stored source, asking the database once
+// per source in a load.
+func (l *load) sourceForce(id string) (string, error) {
+	if f, ok := l.forces[id]; ok {
+		return f, nil
+	}
+	if err := idArg("source_id", id); err != nil {
+		return "", err
+	}
+	src, err := l.s.FindSourceByID(l.ctx, id)
+	if pole.ErrorCode(err) == pole.ENOTFOUND {
+		return "", pole.Invalid("source_id", "no source with id %s is stored", id)
+	}
+	if err != nil {
+		return "", err
+	}
+	l.forces[id] = src.Force
+	return src.Force, nil
 }

@@ -4,29 +4,37 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"iter"
 	"strings"
+	"time"
 
 	"github.com/caselink/caselink/internal/pole"
 )
 
-var mentionColumns = []string{
-	"id", "force", "case_id", "record_id", "role",
+// mentionInsertColumns are written when a mention is created; version takes
+// its default of 1 and updated_at stays NULL until the first update.
+var mentionInsertColumns = []string{
+	"id", "case_id", "record_id", "role",
 	"forename", "middle_names", "surname", "name_as_written", "aliases",
 	"dob", "sex", "ethnicity_self", "ethnicity_observed", "nationality",
 	"addresses", "phones", "vehicles", "vulnerabilities",
-	"source_id", "source_row", "version", "created_at", "updated_at",
+	"source_id", "source_row",
 }
 
-var mentionSelect = "SELECT " + strings.Join(mentionColumns, ", ") + " FROM mentions"
+// mentionUpdateColumns are rewritten by an update: all but the id.
+var mentionUpdateColumns = append(append([]string(nil), mentionInsertColumns...), "version", "updated_at")
+
+// A mention's force is its source's.
+const mentionFrom = "mentions m JOIN sources s ON s.id = m.source_id"
+
+var mentionSelect = "SELECT m." + strings.Join(mentionInsertColumns, ", m.") + ", m.version, m.updated_at, s.force FROM " + mentionFrom
 
 func mentionValues(m *pole.Mention) []any {
 	return []any{
-		m.ID, m.Force, nullable(m.CaseID), m.RecordID, string(m.Role),
+		m.ID, nullable(m.CaseID), m.RecordID, string(m.Role),
 		m.Forename, m.MiddleNames, m.Surname, m.NameAsWritten, jsonStrings(m.Aliases),
 		m.DOB.String(), m.Sex, m.EthnicitySelf, m.EthnicityObserved, m.Nationality,
 		jsonAddresses(m.Addresses), jsonStrings(m.Phones), jsonStrings(m.Vehicles), jsonStrings(m.Vulnerabilities),
-		m.SourceID, m.SourceRow, m.Version, m.CreatedAt, m.UpdatedAt,
+		m.SourceID, m.SourceRow,
 	}
 }
 
@@ -34,19 +42,22 @@ func scanMention(r scanner) (*pole.Mention, error) {
 	var (
 		m                                              pole.Mention
 		caseID                                         sql.NullString
+		updated                                        sql.NullTime
 		role, dob                                      string
 		aliases, addresses, phones, vehicles, vulnerab []byte
 	)
-	err := r.Scan(&m.ID, &m.Force, &caseID, &m.RecordID, &role,
+	err := r.Scan(&m.ID, &caseID, &m.RecordID, &role,
 		&m.Forename, &m.MiddleNames, &m.Surname, &m.NameAsWritten, &aliases,
 		&dob, &m.Sex, &m.EthnicitySelf, &m.EthnicityObserved, &m.Nationality,
 		&addresses, &phones, &vehicles, &vulnerab,
-		&m.SourceID, &m.SourceRow, &m.Version, &m.CreatedAt, &m.UpdatedAt)
+		&m.SourceID, &m.SourceRow, &m.Version, &updated, &m.Force)
 	if err != nil {
 		return nil, err
 	}
 	m.CaseID, m.Role = caseID.String, pole.Role(role)
-	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
+	if updated.Valid {
+		m.UpdatedAt = updated.Time.UTC()
+	}
 	if m.DOB, err = parseDate("dob", dob); err != nil {
 		return nil, err
 	}
@@ -67,47 +78,76 @@ func scanMention(r scanner) (*pole.Mention, error) {
 	return &m, nil
 }
 
-func (s *Store) prepareMention(m *pole.Mention) error {
+// mentionValues gives a new mention of a load its id, version and its
+// source's force, validates it, and returns its row.
+func (l *load) mentionValues(m *pole.Mention) ([]any, error) {
 	if m.ID == "" {
 		id, err := newID()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		m.ID = id
 	}
-	m.Version = 1
-	m.CreatedAt = s.now()
-	m.UpdatedAt = m.CreatedAt
-	return m.Validate()
+	m.Version, m.UpdatedAt = 1, time.Time{}
+	force, err := l.sourceForce(m.SourceID)
+	if err != nil {
+		return nil, err
+	}
+	if m.Force == "" {
+		m.Force = force
+	} else if m.Force != force {
+		return nil, pole.Invalid("force", "the mention says %s but its source is from %s", m.Force, force)
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return mentionValues(m), nil
 }
 
 // CreateMention stores m, giving it an id if it has none. A record id is
 // stored once per source: a second mention with it is ECONFLICT.
 func (s *Store) CreateMention(ctx context.Context, m *pole.Mention) error {
 	const op = "store.CreateMention"
-	if err := s.prepareMention(m); err != nil {
+	vals, err := s.newLoad(ctx).mentionValues(m)
+	if err != nil {
 		return pole.E(op, err)
 	}
 	return pole.E(op, s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.mentionRefsExist(ctx, tx, m); err != nil {
+		if err := s.mentionCaseFits(ctx, tx, m); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.eng.rebind(insertSQL("mentions", mentionColumns)), mentionValues(m)...)
+		_, err := tx.ExecContext(ctx, s.eng.rebind(insertSQL("mentions", mentionInsertColumns)), vals...)
 		return s.classify(err, "record "+m.RecordID+" of source "+m.SourceID+" is already stored")
 	}))
 }
 
-func (s *Store) mentionRefsExist(ctx context.Context, tx *sql.Tx, m *pole.Mention) error {
-	if err := s.mustExist(ctx, tx, "source_id", "sources", m.SourceID); err != nil {
+// mentionCaseFits checks that a mention's case is stored and held by the
+// mention's force.
+func (s *Store) mentionCaseFits(ctx context.Context, tx *sql.Tx, m *pole.Mention) error {
+	if m.CaseID == "" {
+		return nil
+	}
+	var force string
+	err := tx.QueryRowContext(ctx, s.eng.rebind("SELECT force FROM cases WHERE id = ?"), m.CaseID).Scan(&force)
+	if errors.Is(err, sql.ErrNoRows) {
+		return pole.Invalid("case_id", "no case with id %s is stored", m.CaseID)
+	}
+	if err != nil {
 		return err
 	}
-	return s.mustExist(ctx, tx, "case_id", "cases", m.CaseID)
+	if force != m.Force {
+		return pole.Invalid("case_id", "case %s is held by %s, not by the mention's force %s", m.CaseID, force, m.Force)
+	}
+	return nil
 }
 
 // FindMentionByID returns the mention with the given id, or ENOTFOUND.
 func (s *Store) FindMentionByID(ctx context.Context, id string) (*pole.Mention, error) {
 	const op = "store.FindMentionByID"
-	m, err := scanMention(s.r.QueryRowContext(ctx, s.eng.rebind(mentionSelect+" WHERE id = ?"), id))
+	if err := notFoundUnlessID("mention", id); err != nil {
+		return nil, pole.E(op, err)
+	}
+	m, err := scanMention(s.r.QueryRowContext(ctx, s.eng.rebind(mentionSelect+" WHERE m.id = ?"), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, pole.E(op, pole.Errorf(pole.ENOTFOUND, "no mention with id %s", id))
 	}
@@ -120,24 +160,27 @@ func (s *Store) FindMentions(ctx context.Context, f pole.MentionFilter) ([]*pole
 	const op = "store.FindMentions"
 	var w where
 	if f.Force != "" {
-		w.add("force = ?", f.Force)
+		w.add("s.force = ?", f.Force)
 	}
-	if f.SourceID != "" {
-		w.add("source_id = ?", f.SourceID)
-	}
-	if f.CaseID != "" {
-		w.add("case_id = ?", f.CaseID)
+	for _, id := range []struct{ field, col, v string }{{"source_id", "m.source_id", f.SourceID}, {"case_id", "m.case_id", f.CaseID}} {
+		if id.v == "" {
+			continue
+		}
+		if err := idArg(id.field, id.v); err != nil {
+			return nil, 0, pole.E(op, err)
+		}
+		w.add(id.col+" = ?", id.v)
 	}
 	if f.RecordID != "" {
-		w.add("record_id = ?", f.RecordID)
+		w.add("m.record_id = ?", f.RecordID)
 	}
 	if f.Role != "" {
-		w.add("role = ?", string(f.Role))
+		w.add("m.role = ?", string(f.Role))
 	}
 	if f.Surname != "" {
-		w.add("lower(surname) = lower(?)", f.Surname)
+		w.add("lower(m.surname) = lower(?)", f.Surname)
 	}
-	q, err := page(mentionSelect+w.String()+" ORDER BY id", f.Offset, f.Limit)
+	q, err := page(mentionSelect+w.String()+" ORDER BY m.id", f.Offset, f.Limit)
 	if err != nil {
 		return nil, 0, pole.E(op, err)
 	}
@@ -145,7 +188,7 @@ func (s *Store) FindMentions(ctx context.Context, f pole.MentionFilter) ([]*pole
 	if err != nil {
 		return nil, 0, pole.E(op, err)
 	}
-	n, err := s.count(ctx, "mentions", &w)
+	n, err := s.count(ctx, mentionFrom, &w)
 	return list, n, pole.E(op, err)
 }
 
@@ -153,40 +196,44 @@ func (s *Store) FindMentions(ctx context.Context, f pole.MentionFilter) ([]*pole
 // version that was read, or the update is ECONFLICT and nothing changes.
 func (s *Store) UpdateMention(ctx context.Context, m *pole.Mention) error {
 	const op = "store.UpdateMention"
+	if err := notFoundUnlessID("mention", m.ID); err != nil {
+		return pole.E(op, err)
+	}
 	return pole.E(op, s.inTx(ctx, func(tx *sql.Tx) error {
-		old, err := scanMention(tx.QueryRowContext(ctx, s.eng.rebind(mentionSelect+" WHERE id = ?"), m.ID))
+		old, err := scanMention(tx.QueryRowContext(ctx, s.eng.rebind(mentionSelect+" WHERE m.id = ?"), m.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return pole.Errorf(pole.ENOTFOUND, "no mention with id %s", m.ID)
 		}
 		if err != nil {
 			return err
 		}
-		if old.Version != m.Version {
-			return pole.Errorf(pole.ECONFLICT, "mention %s was changed by someone else (version %d, yours %d): read it again", m.ID, old.Version, m.Version)
-		}
 		next := *m
-		next.Version, next.CreatedAt, next.UpdatedAt = old.Version+1, old.CreatedAt, s.now()
+		next.Version, next.UpdatedAt = m.Version+1, s.now()
+		l := s.newLoad(ctx)
+		l.forces[old.SourceID] = old.Force
+		force, err := l.sourceForce(next.SourceID)
+		if err != nil {
+			return err
+		}
+		if force != old.Force {
+			return pole.Invalid("source_id", "a mention stays with its force: source %s is from %s, not %s", next.SourceID, force, old.Force)
+		}
+		next.Force = force
 		if err := next.Validate(); err != nil {
 			return err
 		}
-		if err := s.mentionRefsExist(ctx, tx, &next); err != nil {
+		if err := s.mentionCaseFits(ctx, tx, &next); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.eng.rebind(updateSQL("mentions", mentionColumns)), append(mentionValues(&next)[1:], next.ID)...); err != nil {
+		vals := append(mentionValues(&next), next.Version, s.eng.timeValue(next.UpdatedAt))
+		res, err := tx.ExecContext(ctx, s.eng.rebind(updateSQL("mentions", mentionUpdateColumns)), append(vals[1:], next.ID, m.Version)...)
+		if err != nil {
 			return s.classify(err, "record "+next.RecordID+" of source "+next.SourceID+" is already stored")
+		}
+		if err := changedOne(res, "mention", m.ID, m.Version); err != nil {
+			return err
 		}
 		*m = next
 		return nil
 	}))
-}
-
-// LoadMentions writes many mentions in one transaction: all of them or, at
-// the first bad one, none. This is the path for large loads.
-func (s *Store) LoadMentions(ctx context.Context, mentions iter.Seq2[*pole.Mention, error]) (int, error) {
-	return load(ctx, s, "store.LoadMentions", "mentions", mentionColumns, mentions, func(m *pole.Mention) ([]any, error) {
-		if err := s.prepareMention(m); err != nil {
-			return nil, err
-		}
-		return mentionValues(m), nil
-	})
 }

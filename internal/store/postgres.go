@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -20,37 +23,49 @@ import (
 // uuidColumns are the columns of type uuid in the PostgreSQL schema.
 var uuidColumns = map[string]bool{"id": true, "source_id": true, "case_id": true, "mention_id": true}
 
-// postgresEngine is the production engine: one pool for reads and writes,
-// COPY for bulk loads.
-type postgresEngine struct{}
-
-func openPostgres(ctx context.Context, dsn string) (*Store, error) {
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		return nil, pole.Invalid("db", "bad PostgreSQL URL %s: %v", redact(dsn), err)
-	}
-	db := stdlib.OpenDB(*cfg)
-	db.SetMaxOpenConns(16)
-	db.SetMaxIdleConns(4)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(dsn), err)
-	}
-	return &Store{eng: postgresEngine{}, w: db, r: db}, nil
+// postgresEngine is the production engine: one pgx pool, used through
+// database/sql for queries and directly for COPY.
+type postgresEngine struct {
+	pool *pgxpool.Pool
 }
 
-func (postgresEngine) name() string           { return "postgres" }
-func (postgresEngine) dialect() goose.Dialect { return goose.DialectPostgres }
-func (postgresEngine) close() error           { return nil }
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, pole.Invalid("db", "bad PostgreSQL URL %s: %v", Redact(dsn), err)
+	}
+	cfg.MaxConns = 16
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", Redact(dsn), err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", Redact(dsn), err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	return &Store{eng: postgresEngine{pool: pool}, w: db, r: db}, nil
+}
 
-func (postgresEngine) providerOptions() []goose.ProviderOption {
+func (postgresEngine) name() string              { return "postgres" }
+func (postgresEngine) dialect() goose.Dialect    { return goose.DialectPostgres }
+func (postgresEngine) timeValue(t time.Time) any { return t }
+
+// close runs after the database/sql handle is closed, which does not close
+// the pool beneath it.
+func (e postgresEngine) close() error {
+	e.pool.Close()
+	return nil
+}
+
+func (postgresEngine) providerOptions() ([]goose.ProviderOption, error) {
 	// A session lock makes concurrent migrations from several servers wait
 	// for each other rather than race.
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("migration lock: %w", err)
 	}
-	return []goose.ProviderOption{goose.WithSessionLocker(locker)}
+	return []goose.ProviderOption{goose.WithSessionLocker(locker)}, nil
 }
 
 // rebind numbers the placeholders: ? becomes $1, $2, ... The shared SQL holds
@@ -78,39 +93,68 @@ func (postgresEngine) jsonArrayHas(col string) string {
 	return col + " @> jsonb_build_array(?::text)"
 }
 
-func (postgresEngine) constraint(err error) constraintKind {
+// fkeyName reads the column out of PostgreSQL's default foreign key
+// constraint names, TABLE_COLUMN_fkey.
+var fkeyName = regexp.MustCompile(`^[a-z]+s_([a-z_]+)_fkey$`)
+
+// constraint classifies PostgreSQL's SQLSTATEs. A foreign key checked at the
+// end of a COPY names no line, so the column and key say what was wrong.
+func (postgresEngine) constraint(err error) violation {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
-		return noConstraint
+		return violation{}
 	}
 	switch pe.Code {
 	case "23505":
-		return uniqueViolation
+		return violation{kind: uniqueViolation, detail: pe.Detail}
 	case "23503":
-		return foreignKeyViolation
+		v := violation{kind: foreignKeyViolation, detail: pe.Detail}
+		if m := fkeyName.FindStringSubmatch(pe.ConstraintName); m != nil {
+			v.field = m[1]
+		}
+		return v
 	case "23514", "23502":
-		return checkViolation
+		return violation{kind: checkViolation, field: pe.ColumnName}
 	}
-	return noConstraint
+	return violation{}
 }
 
-// bulkInsert streams rows through COPY in one transaction.
-func (postgresEngine) bulkInsert(ctx context.Context, s *Store, table string, columns []string, next func() ([]any, error)) (int, error) {
-	conn, err := s.w.Conn(ctx)
+type postgresBulk struct {
+	tx pgx.Tx
+}
+
+func (e postgresEngine) beginBulk(ctx context.Context, _ *Store) (bulkTx, error) {
+	tx, err := e.pool.Begin(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer conn.Close()
-	// COPY reports a failed producer as its own error; keep the producer's,
-	// which names the record and field.
-	var n int64
-	var producerErr error
+	return &postgresBulk{tx: tx}, nil
+}
+
+func (b *postgresBulk) commit(ctx context.Context) error { return b.tx.Commit(ctx) }
+
+func (b *postgresBulk) rollback(ctx context.Context) error {
+	if err := b.tx.Rollback(ctx); err != nil && !errors.Is(err, pgx.ErrTxClosed) {
+		return err
+	}
+	return nil
+}
+
+// copyLine finds the row PostgreSQL blames in a failed COPY: its context
+// reads "COPY mentions, line 250".
+var copyLine = regexp.MustCompile(`COPY \w+, line (\d+)`)
+
+// insert streams rows through COPY.
+func (b *postgresBulk) insert(ctx context.Context, table string, columns []string, next func() ([]any, error)) (int, error) {
 	var uuids []int
 	for i, c := range columns {
 		if uuidColumns[c] {
 			uuids = append(uuids, i)
 		}
 	}
+	// COPY reports a failed producer as its own error; keep the producer's,
+	// which names the record and field.
+	var producerErr error
 	produce := func() ([]any, error) {
 		row, err := next()
 		if err != nil {
@@ -134,23 +178,18 @@ func (postgresEngine) bulkInsert(ctx context.Context, s *Store, table string, co
 		}
 		return row, nil
 	}
-	err = conn.Raw(func(dc any) error {
-		pc := dc.(*stdlib.Conn).Conn()
-		tx, err := pc.Begin(ctx)
-		if err != nil {
-			return err
-		}
-		n, err = tx.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(produce))
-		if err != nil {
-			rollback := tx.Rollback(ctx)
-			if producerErr != nil {
-				return producerErr
-			}
-			return errors.Join(err, rollback)
-		}
-		return tx.Commit(ctx)
-	})
+	n, err := b.tx.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(produce))
+	if producerErr != nil {
+		return 0, producerErr
+	}
 	if err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) {
+			if m := copyLine.FindStringSubmatch(pe.Where); m != nil {
+				row, _ := strconv.Atoi(m[1])
+				return 0, &rowError{row: row, err: err}
+			}
+		}
 		return 0, err
 	}
 	return int(n), nil

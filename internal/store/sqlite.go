@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
@@ -25,6 +26,11 @@ type sqliteEngine struct{}
 // spread the statement's fixed cost, well under SQLite's 32766 variables.
 const rowsPerInsert = 256
 
+// sqliteTime is how timestamps are stored: UTC to the microsecond, in the
+// first layout the driver reads back as a time. Formatting it ourselves is
+// several times cheaper than letting the driver do it on the bulk path.
+const sqliteTime = "2006-01-02 15:04:05.999999-07:00"
+
 func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, pole.Invalid("db", "the SQLite path %q must not contain ? or #", path)
@@ -32,7 +38,8 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// busy_timeout covers other processes holding the lock; writers in this
 	// process queue on the single connection instead.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
-	w, err := sql.Open("sqlite", path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-131072)&_txlock=immediate")
+	w, err := sql.Open("sqlite", path+"?"+common+
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-131072)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
@@ -55,73 +62,166 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	return &Store{eng: sqliteEngine{}, w: w, r: r}, nil
 }
 
-func (sqliteEngine) name() string                            { return "sqlite" }
-func (sqliteEngine) dialect() goose.Dialect                  { return goose.DialectSQLite3 }
-func (sqliteEngine) providerOptions() []goose.ProviderOption { return nil }
-func (sqliteEngine) rebind(q string) string                  { return q }
-func (sqliteEngine) close() error                            { return nil }
+func (sqliteEngine) name() string                                     { return "sqlite" }
+func (sqliteEngine) dialect() goose.Dialect                           { return goose.DialectSQLite3 }
+func (sqliteEngine) providerOptions() ([]goose.ProviderOption, error) { return nil, nil }
+func (sqliteEngine) rebind(q string) string                           { return q }
+func (sqliteEngine) close() error                                     { return nil }
+
+func (sqliteEngine) timeValue(t time.Time) any { return t.UTC().Format(sqliteTime) }
 
 func (sqliteEngine) jsonArrayHas(col string) string {
 	return "EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE value = ?)"
 }
 
-func (sqliteEngine) constraint(err error) constraintKind {
+// constraint classifies SQLite's extended result codes. SQLite does not say
+// which foreign key failed; bulk loads name the row instead.
+func (sqliteEngine) constraint(err error) violation {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
-		return noConstraint
+		return violation{}
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return uniqueViolation
+		return violation{kind: uniqueViolation}
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return foreignKeyViolation
+		return violation{kind: foreignKeyViolation}
 	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-		return checkViolation
+		return violation{kind: checkViolation}
 	}
-	return noConstraint
+	return violation{}
 }
 
-// bulkInsert batches rows into multi-row INSERTs inside one transaction, so a
-// failure at any row leaves nothing behind.
-func (sqliteEngine) bulkInsert(ctx context.Context, s *Store, table string, columns []string, next func() ([]any, error)) (int, error) {
-	n := 0
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		full, err := tx.PrepareContext(ctx, multiRowInsert(table, columns, rowsPerInsert))
-		if err != nil {
-			return err
-		}
-		defer full.Close()
-		args := make([]any, 0, rowsPerInsert*len(columns))
-		for {
-			row, err := next()
-			if err != nil {
-				return err
-			}
-			if row == nil {
-				break
-			}
-			args = append(args, row...)
-			if len(args) == cap(args) {
-				if _, err := full.ExecContext(ctx, args...); err != nil {
-					return err
-				}
-				n += rowsPerInsert
-				args = args[:0]
-			}
-		}
-		if len(args) > 0 {
-			k := len(args) / len(columns)
-			if _, err := tx.ExecContext(ctx, multiRowInsert(table, columns, k), args...); err != nil {
-				return err
-			}
-			n += k
-		}
-		return nil
-	})
+type sqliteBulk struct {
+	eng sqliteEngine
+	tx  *sql.Tx
+}
+
+func (e sqliteEngine) beginBulk(ctx context.Context, s *Store) (bulkTx, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &sqliteBulk{eng: e, tx: tx}, nil
+}
+
+func (b *sqliteBulk) commit(context.Context) error   { return b.tx.Commit() }
+func (b *sqliteBulk) rollback(context.Context) error { return ignoreDone(b.tx.Rollback()) }
+
+// batch is rowsPerInsert rows (fewer at the end) of bound values.
+type batch struct {
+	args  []any
+	first int // the number of its first row, from 1
+	rows  int
+}
+
+// insert batches rows into multi-row INSERTs. Rows are gathered on another
+// goroutine, so that validating and encoding the next batch overlaps SQLite
+// writing this one.
+func (b *sqliteBulk) insert(ctx context.Context, table string, columns []string, next func() ([]any, error)) (int, error) {
+	full, err := b.tx.PrepareContext(ctx, multiRowInsert(table, columns, rowsPerInsert))
 	if err != nil {
 		return 0, err
 	}
+	defer full.Close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan batch, 2)
+	free := make(chan []any, 3)
+	for range 3 {
+		free <- make([]any, 0, rowsPerInsert*len(columns))
+	}
+	var produceErr error
+	go func() {
+		defer close(batches)
+		produceErr = produceBatches(ctx, columns, next, batches, free)
+	}()
+
+	n := 0
+	var execErr error
+	for bt := range batches {
+		if execErr == nil {
+			if bt.rows == rowsPerInsert {
+				_, execErr = full.ExecContext(ctx, bt.args...)
+			} else {
+				_, execErr = b.tx.ExecContext(ctx, multiRowInsert(table, columns, bt.rows), bt.args...)
+			}
+			if execErr != nil {
+				execErr = b.locate(ctx, table, columns, bt, execErr)
+				cancel() // stop the producer; drain what it already sent
+			}
+			n += bt.rows
+		}
+		free <- bt.args[:0]
+	}
+	// batches is closed only after the producer has returned.
+	if execErr != nil {
+		return 0, execErr
+	}
+	if produceErr != nil {
+		return 0, produceErr
+	}
 	return n, nil
+}
+
+func produceBatches(ctx context.Context, columns []string, next func() ([]any, error), out chan<- batch, free <-chan []any) error {
+	row := 0
+	var args []any
+	for {
+		if args == nil {
+			select {
+			case args = <-free:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		vals, err := next()
+		if err != nil {
+			return err
+		}
+		if vals == nil {
+			break
+		}
+		if len(vals) != len(columns) {
+			return fmt.Errorf("row %d has %d values for %d columns", row+1, len(vals), len(columns))
+		}
+		row++
+		args = append(args, vals...)
+		if len(args) == rowsPerInsert*len(columns) {
+			select {
+			case out <- batch{args: args, first: row - rowsPerInsert + 1, rows: rowsPerInsert}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			args = nil
+		}
+	}
+	if len(args) > 0 {
+		k := len(args) / len(columns)
+		select {
+		case out <- batch{args: args, first: row - k + 1, rows: k}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// locate finds which row of a failed batch broke a constraint by inserting
+// the rows one at a time; the failed statement left nothing behind, and the
+// transaction is rolled back after anyway. Only runs on failure.
+func (b *sqliteBulk) locate(ctx context.Context, table string, columns []string, bt batch, err error) error {
+	if b.eng.constraint(err).kind == noConstraint {
+		return err
+	}
+	one := insertSQL(table, columns)
+	for i := range bt.rows {
+		if _, rerr := b.tx.ExecContext(ctx, one, bt.args[i*len(columns):(i+1)*len(columns)]...); rerr != nil {
+			return &rowError{row: bt.first + i, err: rerr}
+		}
+	}
+	return err
 }
 
 func multiRowInsert(table string, columns []string, rows int) string {

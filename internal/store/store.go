@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,20 +42,48 @@ type Store struct {
 type engine interface {
 	name() string
 	dialect() goose.Dialect
-	providerOptions() []goose.ProviderOption
+	providerOptions() ([]goose.ProviderOption, error)
 	// rebind turns the shared ?-placeholder SQL into the engine's own.
 	rebind(query string) string
 	// jsonArrayHas is a condition: the JSON array column col holds the
 	// string bound to the next placeholder.
 	jsonArrayHas(col string) string
-	// constraint reports which kind of constraint err violated, if any.
-	constraint(err error) constraintKind
-	// bulkInsert writes rows into table in one transaction.
-	bulkInsert(ctx context.Context, s *Store, table string, columns []string, next func() ([]any, error)) (int, error)
+	// timeValue is how a timestamp is bound.
+	timeValue(t time.Time) any
+	// constraint reports which constraint err violated, if any.
+	constraint(err error) violation
+	// beginBulk starts a transaction for bulk inserts.
+	beginBulk(ctx context.Context, s *Store) (bulkTx, error)
 	close() error
 }
 
+// bulkTx writes many rows into one or more tables in one transaction.
+type bulkTx interface {
+	// insert writes the rows that next yields into table until next returns
+	// a nil row. A failure that can be pinned on one row is a *rowError.
+	insert(ctx context.Context, table string, columns []string, next func() ([]any, error)) (int, error)
+	commit(ctx context.Context) error
+	rollback(ctx context.Context) error
+}
+
+// rowError pins a database error on the nth row (from 1) given to insert.
+type rowError struct {
+	row int
+	err error
+}
+
+func (e *rowError) Error() string { return fmt.Sprintf("row %d: %v", e.row, e.err) }
+func (e *rowError) Unwrap() error { return e.err }
+
 type constraintKind int
+
+// violation describes a broken constraint: its kind and, where the engine
+// says, the column at fault and the offending value.
+type violation struct {
+	kind   constraintKind
+	field  string
+	detail string
+}
 
 const (
 	noConstraint constraintKind = iota
@@ -81,7 +110,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s, err = openPostgres(ctx, dsn)
 	default:
-		return nil, pole.E(op, pole.Invalid("db", "%q is neither sqlite:PATH nor a postgres:// URL", redact(dsn)))
+		return nil, pole.E(op, pole.Invalid("db", "%q is neither sqlite:PATH nor a postgres:// URL", Redact(dsn)))
 	}
 	if err != nil {
 		return nil, pole.E(op, err)
@@ -90,8 +119,8 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return s, nil
 }
 
-// redact hides a password in a connection string before it reaches a message.
-func redact(dsn string) string {
+// Redact hides the password in a connection string, so that it can be shown.
+func Redact(dsn string) string {
 	if i := strings.Index(dsn, "://"); i >= 0 {
 		if at := strings.LastIndex(dsn, "@"); at > i {
 			creds := dsn[i+3 : at]
@@ -148,7 +177,11 @@ func (s *Store) migrator() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(s.eng.dialect(), s.w, dir, s.eng.providerOptions()...)
+	opts, err := s.eng.providerOptions()
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(s.eng.dialect(), s.w, dir, opts...)
 }
 
 // inTx runs fn in one write transaction, committed only if fn succeeds.
@@ -186,16 +219,21 @@ func newID() (string, error) {
 	return id.String(), nil
 }
 
-// conflict turns a unique violation into ECONFLICT with msg, and a foreign key
-// violation into EINVALID; other errors pass through.
+// classify turns a unique violation into ECONFLICT with conflictMsg, and a
+// foreign key or check violation into EINVALID; other errors pass through.
 func (s *Store) classify(err error, conflictMsg string) error {
-	switch s.eng.constraint(err) {
+	v := s.eng.constraint(err)
+	switch v.kind {
 	case uniqueViolation:
 		return &pole.Error{Code: pole.ECONFLICT, Message: conflictMsg}
 	case foreignKeyViolation:
-		return &pole.Error{Code: pole.EINVALID, Message: "refers to a record that is not stored", Err: err}
+		msg := "refers to a record that is not stored"
+		if v.detail != "" {
+			msg += " (" + v.detail + ")"
+		}
+		return &pole.Error{Code: pole.EINVALID, Field: v.field, Message: msg}
 	case checkViolation:
-		return &pole.Error{Code: pole.EINVALID, Message: "breaks a rule of the schema", Err: err}
+		return &pole.Error{Code: pole.EINVALID, Field: v.field, Message: "breaks a rule of the schema", Err: err}
 	}
 	return err
 }
@@ -263,11 +301,29 @@ func page(q string, offset, limit int) (string, error) {
 	return q, nil
 }
 
-// count returns how many rows of table match w.
-func (s *Store) count(ctx context.Context, table string, w *where) (int, error) {
+// count returns how many rows of from (a table or join) match w.
+func (s *Store) count(ctx context.Context, from string, w *where) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, s.eng.rebind("SELECT count(*) FROM "+table+w.String()), w.args...).Scan(&n)
+	err := s.r.QueryRowContext(ctx, s.eng.rebind("SELECT count(*) FROM "+from+w.String()), w.args...).Scan(&n)
 	return n, err
+}
+
+// idArg checks an id used to select rows: a malformed one is EINVALID on
+// both engines, rather than a type error on PostgreSQL alone.
+func idArg(field, id string) error {
+	if !pole.IsID(id) {
+		return pole.Invalid(field, "%q is not an id", id)
+	}
+	return nil
+}
+
+// notFoundUnlessID answers a lookup by a malformed id as not found, the same
+// on both engines, without asking the database.
+func notFoundUnlessID(kind, id string) error {
+	if !pole.IsID(id) {
+		return pole.Errorf(pole.ENOTFOUND, "no %s with id %q", kind, id)
+	}
+	return nil
 }
 
 func nullable(id string) any {
@@ -277,18 +333,26 @@ func nullable(id string) any {
 	return id
 }
 
-// SchemaTarget is the schema version this binary's migrations reach.
+// SchemaTarget is the schema version this binary's migrations reach. Both
+// engines' folders hold the same versions (a test keeps them so).
 func SchemaTarget() int64 {
-	entries, err := fs.ReadDir(migrations, "migrations/sqlite")
+	versions := migrationVersions("sqlite")
+	return versions[len(versions)-1]
+}
+
+// migrationVersions lists the versions in one engine's migrations folder.
+func migrationVersions(engine string) []int64 {
+	entries, err := fs.ReadDir(migrations, "migrations/"+engine)
 	if err != nil {
 		panic(err) // the folder is compiled in; its absence is a build defect
 	}
-	var top int64
+	var vs []int64
 	for _, e := range entries {
 		v, err := strconv.ParseInt(strings.SplitN(e.Name(), "_", 2)[0], 10, 64)
-		if err == nil && v > top {
-			top = v
+		if err == nil {
+			vs = append(vs, v)
 		}
 	}
-	return top
+	slices.Sort(vs)
+	return vs
 }

@@ -1,7 +1,8 @@
 -- The foundation schema: export files, cases, mentions of people and events,
 -- each row carrying the file and row it came from. Lists are JSON arrays.
 -- Dates that may be partial are ISO text (1981, 1981-03, 1981-03-12), which
--- sorts in date order.
+-- sorts in date order. A mention's force and creation time are its source's;
+-- mentions are the largest table, so they are not repeated on every row.
 
 -- +goose Up
 CREATE TABLE sources (
@@ -42,7 +43,6 @@ CREATE INDEX cases_source ON cases (source_id);
 
 CREATE TABLE mentions (
     id                 TEXT PRIMARY KEY,
-    force              TEXT NOT NULL,
     case_id            TEXT REFERENCES cases (id),
     record_id          TEXT NOT NULL,
     role               TEXT NOT NULL CHECK (role IN ('victim', 'suspect', 'witness', 'other')),
@@ -63,8 +63,7 @@ CREATE TABLE mentions (
     source_id          TEXT NOT NULL REFERENCES sources (id),
     source_row         INTEGER NOT NULL CHECK (source_row >= 1),
     version            INTEGER NOT NULL DEFAULT 1,
-    created_at         DATETIME NOT NULL,
-    updated_at         DATETIME NOT NULL,
+    updated_at         DATETIME,
     UNIQUE (source_id, record_id)
 );
 CREATE INDEX mentions_case ON mentions (case_id);
