@@ -26,8 +26,9 @@ func benchRows(b *testing.B) int {
 }
 
 // benchMentions varies names, dates and record ids as real loads do, so that
-// indexes see realistic keys.
-func benchMentions(src *pole.Source, n int) iter.Seq2[*pole.Mention, error] {
+// indexes see realistic keys; each case has four people in it, as the
+// foreign key and the case index would see in a real export.
+func benchMentions(src *pole.Source, caseIDs []string, n int) iter.Seq2[*pole.Mention, error] {
 	forenames := []string{"Mohammed", "Jack", "Olivia", "Imran", "Aleksander", "Siobhan", "Abdi", "Chloe"}
 	surnames := []string{"Hussain", "Smith", "Khan", "Jones", "Kowalski", "Murphy", "Ahmed", "Evans"}
 	return func(yield func(*pole.Mention, error) bool) {
@@ -35,6 +36,7 @@ func benchMentions(src *pole.Source, n int) iter.Seq2[*pole.Mention, error] {
 		for i := 1; i <= n; i++ {
 			m = pole.Mention{
 				Force:         src.Force,
+				CaseID:        caseIDs[(i-1)/4],
 				RecordID:      "P" + strconv.Itoa(i),
 				Role:          pole.Roles[i%4],
 				Forename:      forenames[i%len(forenames)],
@@ -65,8 +67,20 @@ func benchmarkLoadMentions(b *testing.B, open func(testing.TB) *store.Store) {
 		if err := s.CreateSource(ctx, src); err != nil {
 			b.Fatal(err)
 		}
+		caseIDs := make([]string, 0, (n+3)/4)
+		if _, err := s.LoadCases(ctx, func(yield func(*pole.Case, error) bool) {
+			for i := range (n + 3) / 4 {
+				c := &pole.Case{Force: src.Force, CrimeRef: "C" + strconv.Itoa(i), Provenance: pole.Provenance{SourceID: src.ID, SourceRow: i + 1}}
+				if !yield(c, nil) {
+					return
+				}
+				caseIDs = append(caseIDs, c.ID)
+			}
+		}); err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
-		got, err := s.LoadMentions(ctx, benchMentions(src, n))
+		got, err := s.LoadMentions(ctx, benchMentions(src, caseIDs, n))
 		if err != nil || got != n {
 			b.Fatalf("LoadMentions: %d (%v), want %d", got, err, n)
 		}

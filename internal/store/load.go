@@ -94,7 +94,8 @@ func (s *Store) LoadExport(ctx context.Context, e Export) (LoadCounts, error) {
 }
 
 // LoadCases writes many cases in one transaction: all of them or, at the
-// first bad one, none. Each is given an id if it has none.
+// first bad one, none. Each is given an id if it has none. As with every
+// Load method, the stream must not write to this Store.
 func (s *Store) LoadCases(ctx context.Context, cases iter.Seq2[*pole.Case, error]) (int, error) {
 	l := s.newLoad(ctx)
 	return s.loadOne(ctx, "store.LoadCases", func(bt bulkTx) (int, error) {
