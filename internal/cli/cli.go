@@ -40,6 +40,7 @@ func New(stdout, stderr io.Writer, getenv func(string) string) *Main {
 	m.commands = []command{
 		{"demo", "run caselink end to end on built-in synthetic data", "[--db DSN]", runDemo},
 		{"migrate", "bring the database schema up to date", "[--db DSN]", runMigrate},
+		{"synth", "write the synthetic national data set with its ground truth", "--out DIR [--seed N] [--people N]", runSynth},
 		{"version", "print the version of caselink and of its schema", "", runVersion},
 		{"help", "show help for a command", "[COMMAND]", runHelp},
 	}

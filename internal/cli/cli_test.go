@@ -21,7 +21,7 @@ func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr st
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, name := range []string{"demo", "migrate", "version", "help"} {
+	for _, name := range []string{"demo", "migrate", "synth", "version", "help"} {
 		out, _, err := run(t, nil, name, "--help")
 		if err != nil {
 			t.Fatalf("%s --help: %v", name, err)
@@ -122,5 +122,29 @@ func TestBinaryExitCodes(t *testing.T) {
 		if got := cmd.ProcessState.ExitCode(); got != tc.code {
 			t.Errorf("caselink %v: exit %d, want %d\n%s", tc.args, got, tc.code, out)
 		}
+	}
+}
+
+func TestSynthWritesTheDataSetAndSaysWhere(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "set")
+	stdout, _, err := run(t, nil, "synth", "--out", out, "--people", "500", "--seed", "3", "--quiet")
+	if err != nil {
+		t.Fatalf("synth: %v", err)
+	}
+	for _, want := range []string{"synthetic data set in " + out, "truth/mentions.csv", "exports/south-yorkshire/sy_nominal_index.csv"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("synth output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "truth", "persons.csv")); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = run(t, nil, "synth", "--out", out, "--people", "500")
+	if pole.ErrorCode(err) != pole.ECONFLICT {
+		t.Fatalf("synth into a used directory: got %v, want ECONFLICT", err)
+	}
+	_, _, err = run(t, nil, "synth", "--people", "500")
+	if pole.ErrorCode(err) != pole.EINVALID || pole.ErrorField(err) != "out" {
+		t.Fatalf("synth without --out: got %v, want EINVALID on out", err)
 	}
 }

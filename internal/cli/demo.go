@@ -14,11 +14,17 @@ import (
 
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/store"
+	"github.com/caselink/caselink/internal/synth"
 )
 
+// demoPeople is the size of the demo's synthetic national data set: enough
+// for groups across forces, small enough to take a moment.
+const demoPeople = 5_000
+
 // runDemo runs every stage caselink has on built-in synthetic data. It grows
-// with each capability: today it creates the database and stores a small
-// synthetic sample of cases, people and events, then reports what it holds.
+// with each capability: today it writes a synthetic national data set, then
+// creates the database, stores a small synthetic sample of cases, people and
+// events, and reports what it holds.
 func runDemo(ctx context.Context, m *Main, args []string) error {
 	fs := m.flags("demo")
 	db := m.dbFlag(fs)
@@ -26,15 +32,22 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	dsn := *db
+	dir, err := os.MkdirTemp("", "caselink-demo-")
+	if err != nil {
+		return err
+	}
 	if !flagSet(fs, "db") && m.getenv("CASELINK_DB") == "" {
 		// The demo never mixes its synthetic records into a working database.
-		dir, err := os.MkdirTemp("", "caselink-demo-")
-		if err != nil {
-			return err
-		}
 		dsn = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
-	fmt.Fprintf(m.stdout, "caselink demo: all data here is synthetic\ndatabase: %s\n", store.Redact(dsn))
+	fmt.Fprintf(m.stdout, "caselink demo: all data here is synthetic\ndatabase: %s\n\n", store.Redact(dsn))
+
+	sum, err := synth.Generate(ctx, synth.Config{Out: filepath.Join(dir, "synth"), Seed: 1, People: demoPeople})
+	if err != nil {
+		return err
+	}
+	printSynthSummary(m, filepath.Join(dir, "synth"), sum)
+	fmt.Fprintln(m.stdout, "\nLoading these exports needs their mapping profiles, which ingest will bring; until then the\ndatabase holds a small built-in sample.")
 	s, err := store.Open(ctx, dsn)
 	if err != nil {
 		return err
