@@ -12,7 +12,6 @@ type jsonExporter struct {
 	g    *generator
 	s    *sink
 	seed uint64
-	buf  []byte
 }
 
 type jsonCase struct {
