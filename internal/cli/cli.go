@@ -40,6 +40,7 @@ func New(stdout, stderr io.Writer, getenv func(string) string) *Main {
 	m.commands = []command{
 		{"demo", "run caselink end to end on built-in synthetic data", "[--db DSN]", runDemo},
 		{"migrate", "bring the database schema up to date", "[--db DSN]", runMigrate},
+		{"profile", "check a mapping profile against export files (profile check)", "check --profile FILE EXPORT...", runProfile},
 		{"synth", "write the synthetic national data set with its ground truth", "--out DIR [--seed N] [--people N]", runSynth},
 		{"version", "print the version of caselink and of its schema", "", runVersion},
 		{"help", "show help for a command", "[COMMAND]", runHelp},
@@ -118,6 +119,29 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) error {
 		return pole.Invalid("arguments", "unexpected arguments %q", fs.Args())
 	}
 	return nil
+}
+
+// parseWithArgs parses flags that may come before or after positional
+// arguments, and returns the positional ones.
+func (m *Main) parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		for _, a := range args {
+			if a == "-h" || a == "--help" || a == "-help" {
+				fs.SetOutput(m.stdout)
+				fs.Usage()
+				return nil, errHelp
+			}
+		}
+		if err := fs.Parse(args); err != nil {
+			return nil, pole.Invalid("flags", "%v", err)
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 // dbFlag adds --db, defaulting to CASELINK_DB and then DefaultDB.

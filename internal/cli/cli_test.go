@@ -21,7 +21,7 @@ func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr st
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, name := range []string{"demo", "migrate", "synth", "version", "help"} {
+	for _, name := range []string{"demo", "migrate", "synth", "profile", "version", "help"} {
 		out, _, err := run(t, nil, name, "--help")
 		if err != nil {
 			t.Fatalf("%s --help: %v", name, err)
@@ -146,5 +146,35 @@ func TestSynthWritesTheDataSetAndSaysWhere(t *testing.T) {
 	_, _, err = run(t, nil, "synth", "--people", "500")
 	if pole.ErrorCode(err) != pole.EINVALID || pole.ErrorField(err) != "out" {
 		t.Fatalf("synth without --out: got %v, want EINVALID on out", err)
+	}
+}
+
+func TestProfileCheckShowsMappedRowsAndProblemsWritingNothing(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "set")
+	if _, _, err := run(t, nil, "synth", "--out", out, "--people", "2000", "--seed", "9", "--quiet"); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadDir(out)
+	stdout, _, err := run(t, nil, "profile", "check", "--profile", filepath.Join(out, "profiles", "west-midlands.toml"),
+		filepath.Join(out, "exports", "west-midlands", "wm_connect_extract.tsv"), "--rows", "1")
+	if err != nil {
+		t.Fatalf("profile check: %v", err)
+	}
+	for _, want := range []string{"read through", "row 1", "case WM", "rows read;"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("profile check output lacks %q:\n%s", want, stdout)
+		}
+	}
+	after, _ := os.ReadDir(out)
+	if len(after) != len(before) {
+		t.Fatalf("profile check wrote into %s", out)
+	}
+	_, _, err = run(t, nil, "profile", "check", "--profile", filepath.Join(out, "profiles", "nope.toml"), "x.csv")
+	if pole.ErrorCode(err) != pole.ENOTFOUND {
+		t.Fatalf("a missing profile: got %v, want ENOTFOUND", err)
+	}
+	_, _, err = run(t, nil, "profile", "frobnicate")
+	if pole.ErrorCode(err) != pole.EINVALID {
+		t.Fatalf("an unknown subcommand: got %v, want EINVALID", err)
 	}
 }

@@ -21,7 +21,7 @@ import (
 
 // Config says what to generate.
 type Config struct {
-	Out    string // directory; exports/, truth/ and README.txt go beneath it
+	Out    string // directory; exports/, profiles/, truth/ and README.txt go beneath it
 	Seed   uint64
 	People int // how many people to create; records come to about 1.4 per person
 	// Progress, if set, receives a line now and then.
@@ -52,7 +52,7 @@ func Generate(ctx context.Context, cfg Config) (Summary, error) {
 	if cfg.People < 10 {
 		return Summary{}, pole.E(op, pole.Invalid("people", "must be at least 10, got %d", cfg.People))
 	}
-	for _, sub := range []string{"exports", "truth"} {
+	for _, sub := range []string{"exports", "truth", "profiles"} {
 		if _, err := os.Stat(filepath.Join(cfg.Out, sub)); err == nil {
 			return Summary{}, pole.E(op, pole.Errorf(pole.ECONFLICT, "%s already holds %s/: choose an empty directory", cfg.Out, sub))
 		}
@@ -68,6 +68,9 @@ func Generate(ctx context.Context, cfg Config) (Summary, error) {
 	}
 	if closeErr != nil {
 		return Summary{}, pole.E(op, closeErr)
+	}
+	if err := writeProfiles(cfg.Out, cfg.Seed, &g.sum); err != nil {
+		return Summary{}, pole.E(op, err)
 	}
 	if err := writeReadme(cfg.Out, cfg.Seed, &g.sum); err != nil {
 		return Summary{}, pole.E(op, err)

@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/caselink/caselink/internal/ingest"
+	"github.com/caselink/caselink/internal/pole"
+)
+
+// runProfile dispatches the profile subcommands.
+func runProfile(ctx context.Context, m *Main, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		fmt.Fprintln(m.stdout, "Usage: caselink profile check --profile FILE [--rows N] EXPORT...\n\nWork with mapping profiles.\n\nSubcommands:\n  check   read exports through a profile and show how rows map and every problem, writing nothing")
+		if len(args) == 0 {
+			return pole.Invalid("command", "profile needs a subcommand")
+		}
+		return nil
+	}
+	switch args[0] {
+	case "check":
+		return runProfileCheck(ctx, m, args[1:])
+	}
+	return pole.Invalid("command", "unknown profile subcommand %q (check)", args[0])
+}
+
+func runProfileCheck(ctx context.Context, m *Main, args []string) error {
+	fs := m.flags("profile")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: caselink profile check --profile FILE [--rows N] EXPORT...\n\nRead each export through the profile and show how its first rows map and every problem\nfound, writing nothing.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	profile := fs.String("profile", "", "the mapping profile (required)")
+	rows := fs.Int("rows", 3, "how many rows to show mapped")
+	files, err := m.parseWithArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if *profile == "" || len(files) == 0 {
+		fs.Usage()
+		return pole.Invalid("profile", "check needs --profile and at least one export file")
+	}
+	p, err := ingest.LoadProfile(*profile)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		rep, err := ingest.Check(ctx, p, f, *rows)
+		if err != nil {
+			return err
+		}
+		printCheck(m.stdout, p, rep)
+	}
+	return nil
+}
+
+func printCheck(w io.Writer, p *ingest.Profile, rep *ingest.CheckReport) {
+	fmt.Fprintf(w, "%s read through %s (%s, %s)\n\n", rep.File, p.Path, p.Force, p.Layout)
+	for _, s := range rep.Samples {
+		fmt.Fprintf(w, "  row %d\n", s.Row)
+		if c := s.Case; c != nil {
+			fmt.Fprintf(w, "    case %s  recorded %s  offence %s..%s  codes %s  outcome %d on %s  flags %s\n",
+				c.CrimeRef, c.Recorded, c.OffenceFrom, c.OffenceTo, strings.Join(c.OffenceCodes, ","), c.OutcomeType, c.OutcomeDate, strings.Join(c.Flags, ","))
+		}
+		for _, pr := range s.People {
+			fmt.Fprintf(w, "    %-8s %s  %s, %s %s  born %s  sex %s  ethnicity %s/%s  %s", pr.Role, pr.RecordID, pr.Surname, pr.Forename, pr.MiddleNames,
+				orDash(pr.DOB.String()), orDash(pr.Sex), orDash(pr.EthnicitySelf), orDash(pr.EthnicityObserved), pr.Nationality)
+			if len(pr.Aliases) > 0 {
+				fmt.Fprintf(w, "  aka %s", strings.Join(pr.Aliases, ", "))
+			}
+			for _, a := range pr.Addresses {
+				fmt.Fprintf(w, "  at %s %s", a.Text, a.Postcode)
+			}
+			if len(pr.Phones)+len(pr.Vehicles) > 0 {
+				fmt.Fprintf(w, "  %s", strings.Join(append(append([]string{}, pr.Phones...), pr.Vehicles...), " "))
+			}
+			fmt.Fprintln(w)
+		}
+		for _, e := range s.Events {
+			fmt.Fprintf(w, "    event %s %s of %s in %s\n", e.Type, e.Date, e.RecordID, e.CaseRef)
+		}
+		if l := s.Link; l != nil {
+			fmt.Fprintf(w, "    link %s is %s in %s\n", l.RecordID, l.Role, l.CaseRef)
+		}
+		for _, pb := range s.Problems {
+			fmt.Fprintf(w, "    problem: %s %q: %s\n", pb.Field, pb.Value, pb.Reason)
+		}
+	}
+	fmt.Fprintf(w, "\n%d rows read; %d would load; %d would be quarantined.\n", rep.Rows, rep.Rows-rep.Quarantined, rep.Quarantined)
+	if len(rep.Problems) > 0 {
+		fmt.Fprintf(w, "Problems (%d):\n", len(rep.Problems)+rep.More)
+		for _, pb := range rep.Problems {
+			fmt.Fprintf(w, "  row %d  %s  %q: %s\n", pb.Row, pb.Field, pb.Value, pb.Reason)
+		}
+		if rep.More > 0 {
+			fmt.Fprintf(w, "  ... and %d more\n", rep.More)
+		}
+	}
+	if len(rep.Warnings) > 0 {
+		fmt.Fprintf(w, "Warnings, values left out of rows that load (%d):\n", len(rep.Warnings)+rep.MoreWarn)
+		for _, pb := range rep.Warnings {
+			fmt.Fprintf(w, "  row %d  %s  %q: %s\n", pb.Row, pb.Field, pb.Value, pb.Reason)
+		}
+		if rep.MoreWarn > 0 {
+			fmt.Fprintf(w, "  ... and %d more\n", rep.MoreWarn)
+		}
+	}
+	if len(rep.Repairs) > 0 {
+		fmt.Fprintf(w, "Repairs (%d):\n", len(rep.Repairs))
+		for _, r := range rep.Repairs {
+			fmt.Fprintf(w, "  row %d  %s  %q -> %q\n", r.Row, r.Field, r.Before, r.After)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
