@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/caselink/caselink/internal/cli"
 	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store"
+	"github.com/caselink/caselink/internal/store/storetest"
 )
 
 func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
@@ -56,14 +59,14 @@ func TestBadDatabaseURLNamesTheFlag(t *testing.T) {
 func TestMigrateTakesTheDatabaseFromTheEnvironment(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "env.db")
 	out, _, err := run(t, map[string]string{"CASELINK_DB": "sqlite:" + path}, "migrate")
-	if err != nil || !strings.Contains(out, "applied 1 migrations") {
+	if err != nil || !strings.Contains(out, fmt.Sprintf("applied %d migrations", store.SchemaTarget())) {
 		t.Fatalf("migrate: got %q (%v)", out, err)
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("database file: %v", err)
 	}
 	out, _, err = run(t, map[string]string{"CASELINK_DB": "sqlite:" + path}, "migrate")
-	if err != nil || !strings.Contains(out, "applied 0 migrations; sqlite schema is at version 1") {
+	if err != nil || !strings.Contains(out, fmt.Sprintf("applied 0 migrations; sqlite schema is at version %d", store.SchemaTarget())) {
 		t.Fatalf("second migrate: got %q (%v)", out, err)
 	}
 }
@@ -86,11 +89,7 @@ func TestDemoStoresTheSampleOnceAndReportsIt(t *testing.T) {
 }
 
 func TestDemoRunsOnPostgres(t *testing.T) {
-	dsn := os.Getenv("CASELINK_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("CASELINK_TEST_POSTGRES is not set")
-	}
-	schema := freshSchema(t, dsn)
+	schema := storetest.PostgresDSN(t)
 	out, _, err := run(t, nil, "demo", "--db", schema)
 	if err != nil || !strings.Contains(out, "4 cases closed with no further action") {
 		t.Fatalf("demo on PostgreSQL: got %q (%v)", out, err)
@@ -102,10 +101,9 @@ func TestBinaryExitCodes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "caselink")
-	build := exec.Command("go", "build", "-o", bin, "github.com/caselink/caselink/cmd/caselink")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	bin, err := binary()
+	if err != nil {
+		t.Fatalf("build: %v", err)
 	}
 	for _, tc := range []struct {
 		args []string

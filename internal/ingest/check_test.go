@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +37,31 @@ type fileRow struct {
 	row  int
 }
 
+// plantedDefects reads truth/defects.csv: the rows synth made bad on purpose.
+func plantedDefects(t *testing.T, out string) map[fileRow]bool {
+	t.Helper()
+	f, err := os.Open(filepath.Join(out, "truth", "defects.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	cr.Comment = '#'
+	rows, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[fileRow]bool{}
+	for _, r := range rows[1:] {
+		n, err := strconv.Atoi(r[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[fileRow{r[0], n}] = true
+	}
+	return want
+}
+
 // TestEverySyntheticExportChecksCleanApartFromPlantedDefects runs every
 // synthetic force's exports through the profiles synth wrote: the only rows
 // with problems must be those truth/defects.csv lists.
@@ -44,25 +70,7 @@ func TestEverySyntheticExportChecksCleanApartFromPlantedDefects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[fileRow]bool{}
-	f, err := os.Open(filepath.Join(out, "truth", "defects.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cr := csv.NewReader(f)
-	cr.Comment = '#'
-	rows, err := cr.ReadAll()
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rows[1:] {
-		n := 0
-		for _, c := range r[1] {
-			n = n*10 + int(c-'0')
-		}
-		want[fileRow{r[0], n}] = true
-	}
+	want := plantedDefects(t, out)
 	profiles, _ := filepath.Glob(filepath.Join(out, "profiles", "*.toml"))
 	if len(profiles) < 13 {
 		t.Fatalf("got %d profiles, want one per force and layout", len(profiles))

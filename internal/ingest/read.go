@@ -25,6 +25,8 @@ type record interface {
 	get(column string) string
 	// children returns the objects of the array at path.
 	children(path string) []record
+	// raw is the record as the file holds it, for quarantine.
+	raw() string
 }
 
 // listSep joins the items of a JSON array read as one value.
@@ -33,6 +35,16 @@ const listSep = "\x1f"
 type rowRecord struct {
 	index map[string]int
 	cols  []string
+	comma rune
+}
+
+func (r rowRecord) raw() string {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Comma = r.comma
+	w.Write(r.cols)
+	w.Flush()
+	return strings.TrimRight(b.String(), "\r\n")
 }
 
 func (r rowRecord) get(column string) string {
@@ -45,6 +57,11 @@ func (r rowRecord) get(column string) string {
 func (r rowRecord) children(string) []record { return nil }
 
 type jsonRecord map[string]any
+
+func (r jsonRecord) raw() string {
+	b, _ := json.Marshal(map[string]any(r))
+	return string(b)
+}
 
 // value follows a path of keys and array indexes: addresses.0.text.
 func (r jsonRecord) value(column string) any {
@@ -103,11 +120,25 @@ func (r jsonRecord) children(path string) []record {
 	return out
 }
 
+// counter counts the bytes read from a file, for progress.
+type counter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counter) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	return n, err
+}
+
 // fileReader reads the data rows of one export file as the profile says.
 type fileReader struct {
 	p      *Profile
 	name   string
 	f      *os.File
+	count  *counter
+	size   int64
 	csv    *csv.Reader
 	lines  *bufio.Reader // JSON Lines
 	index  map[string]int
@@ -125,8 +156,11 @@ func openFile(p *Profile, name string) (*fileReader, error) {
 	if err != nil {
 		return nil, pole.Errorf(pole.ENOTFOUND, "%v", err)
 	}
-	r := &fileReader{p: p, name: name, f: f}
-	var in io.Reader = bufio.NewReaderSize(f, 256<<10)
+	r := &fileReader{p: p, name: name, f: f, count: &counter{r: f}}
+	if st, err := f.Stat(); err == nil {
+		r.size = st.Size()
+	}
+	var in io.Reader = bufio.NewReaderSize(r.count, 256<<10)
 	if p.Format.Encoding == "windows-1252" {
 		in = charmap.Windows1252.NewDecoder().Reader(in)
 	}
@@ -228,7 +262,7 @@ func (r *fileReader) next() (record, int, error) {
 			return nil, r.row, fileError(r.name, "row %d is not valid UTF-8: if the file is Windows-1252, say so in the profile's format.encoding", r.row)
 		}
 	}
-	return rowRecord{index: r.index, cols: cols}, r.row, nil
+	return rowRecord{index: r.index, cols: cols, comma: r.csv.Comma}, r.row, nil
 }
 
 func (r *fileReader) nextJSON() (record, int, error) {

@@ -37,6 +37,7 @@ type Source struct {
 	ReceivedAt time.Time
 	SHA256     string // hex of the file's bytes; the same file is never stored twice
 	RowCount   int
+	LoadedBy   string // who loaded it: the collection of personal data is theirs
 	CreatedAt  time.Time
 }
 

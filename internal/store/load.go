@@ -31,15 +31,18 @@ func updateSQL(table string, columns []string) string {
 // at all: the file, then its cases, the people mentioned in them, and the
 // events. Any of the streams may be nil.
 type Export struct {
-	Source   *pole.Source
-	Cases    iter.Seq2[*pole.Case, error]
-	Mentions iter.Seq2[*pole.Mention, error]
-	Events   iter.Seq2[*pole.Event, error]
+	Source       *pole.Source
+	Cases        iter.Seq2[*pole.Case, error]
+	Mentions     iter.Seq2[*pole.Mention, error]
+	Events       iter.Seq2[*pole.Event, error]
+	Involvements iter.Seq2[*pole.Involvement, error]
+	Quarantine   iter.Seq2[*pole.QuarantinedRow, error]
+	Notes        iter.Seq2[*pole.IngestNote, error]
 }
 
 // LoadCounts says how many records of each kind a load stored.
 type LoadCounts struct {
-	Cases, Mentions, Events int
+	Cases, Mentions, Events, Involvements, Quarantined, Notes int
 }
 
 // LoadExport stores a whole export in one transaction: if any record is bad
@@ -82,6 +85,21 @@ func (s *Store) LoadExport(ctx context.Context, e Export) (LoadCounts, error) {
 		}
 		if e.Events != nil {
 			if counts.Events, err = loadStream(ctx, s, bt, "event", "events", eventColumns, e.Events, l.eventValues); err != nil {
+				return err
+			}
+		}
+		if e.Involvements != nil {
+			if counts.Involvements, err = loadStream(ctx, s, bt, "involvement", "involvements", involvementColumns, e.Involvements, l.involvementValues); err != nil {
+				return err
+			}
+		}
+		if e.Quarantine != nil {
+			if counts.Quarantined, err = loadStream(ctx, s, bt, "quarantined row", "quarantine", quarantineColumns, e.Quarantine, l.quarantineValues); err != nil {
+				return err
+			}
+		}
+		if e.Notes != nil {
+			if counts.Notes, err = loadStream(ctx, s, bt, "note", "ingest_notes", noteColumns, e.Notes, l.noteValues); err != nil {
 				return err
 			}
 		}

@@ -10,18 +10,18 @@ import (
 	"github.com/caselink/caselink/internal/pole"
 )
 
-var sourceColumns = []string{"id", "force", "system", "file_name", "profile", "received_at", "sha256", "row_count", "created_at"}
+var sourceColumns = []string{"id", "force", "system", "file_name", "profile", "received_at", "sha256", "row_count", "loaded_by", "created_at"}
 
 var sourceSelect = "SELECT " + strings.Join(sourceColumns, ", ") + " FROM sources"
 
 func (s *Store) sourceValues(src *pole.Source) []any {
 	return []any{src.ID, src.Force, src.System, src.FileName, src.Profile, s.eng.timeValue(src.ReceivedAt),
-		src.SHA256, src.RowCount, s.eng.timeValue(src.CreatedAt)}
+		src.SHA256, src.RowCount, src.LoadedBy, s.eng.timeValue(src.CreatedAt)}
 }
 
 func scanSource(r scanner) (*pole.Source, error) {
 	var src pole.Source
-	err := r.Scan(&src.ID, &src.Force, &src.System, &src.FileName, &src.Profile, &src.ReceivedAt, &src.SHA256, &src.RowCount, &src.CreatedAt)
+	err := r.Scan(&src.ID, &src.Force, &src.System, &src.FileName, &src.Profile, &src.ReceivedAt, &src.SHA256, &src.RowCount, &src.LoadedBy, &src.CreatedAt)
 	if err != nil {
 		return nil, err
 	}

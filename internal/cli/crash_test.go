@@ -1,0 +1,110 @@
+package cli_test
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store"
+	"github.com/caselink/caselink/internal/store/storetest"
+)
+
+var binary = sync.OnceValues(func() (string, error) {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "bin-test"))
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "caselink")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/caselink/caselink/cmd/caselink").CombinedOutput()
+	if err != nil {
+		return "", &exec.Error{Name: string(out), Err: err}
+	}
+	return bin, nil
+})
+
+type holdings struct{ sources, cases, people, events, quarantined int }
+
+func holdingsOf(t *testing.T, dsn string) holdings {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var h holdings
+	srcs, n, _ := s.FindSources(ctx, pole.SourceFilter{})
+	h.sources = n
+	_, h.cases, _ = s.FindCases(ctx, pole.CaseFilter{Limit: 1})
+	_, h.people, _ = s.FindMentions(ctx, pole.MentionFilter{Limit: 1})
+	_, h.events, _ = s.FindEvents(ctx, pole.EventFilter{Limit: 1})
+	for _, src := range srcs {
+		q, _ := s.FindQuarantine(ctx, src.ID)
+		h.quarantined += len(q)
+	}
+	return h
+}
+
+// TestIngestKilledPartWayLeavesNothingAndARerunIsClean kills a real caselink
+// process while it loads a file, then loads the file again: the database
+// must hold exactly what one clean load gives, with nothing twice and
+// nothing lost.
+func TestIngestKilledPartWayLeavesNothingAndARerunIsClean(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and a data set")
+	}
+	bin, err := binary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := filepath.Join(t.TempDir(), "set")
+	if _, _, err := run(t, nil, "synth", "--out", set, "--people", "120000", "--seed", "4", "--quiet"); err != nil {
+		t.Fatal(err)
+	}
+	profile := filepath.Join(set, "profiles", "west-yorkshire.toml")
+	file := filepath.Join(set, "exports", "west-yorkshire", "wy_occurrence_nominals.csv")
+	ingestArgs := func(dsn string) []string {
+		return []string{"ingest", "--db", dsn, "--by", "test", "--profile", profile, file}
+	}
+
+	engines := map[string]func(testing.TB) string{"sqlite": storetest.SQLiteDSN, "postgres": storetest.PostgresDSN}
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			clean, crashed := engines[name](t), engines[name](t)
+			for _, dsn := range []string{clean, crashed} {
+				if out, err := exec.Command(bin, "migrate", "--db", dsn).CombinedOutput(); err != nil {
+					t.Fatalf("migrate: %v\n%s", err, out)
+				}
+			}
+			if out, err := exec.Command(bin, ingestArgs(clean)...).CombinedOutput(); err != nil {
+				t.Fatalf("clean ingest: %v\n%s", err, out)
+			}
+			want := holdingsOf(t, clean)
+
+			// Kill the load at several points of its run.
+			for _, after := range []time.Duration{50 * time.Millisecond, 300 * time.Millisecond, 700 * time.Millisecond} {
+				cmd := exec.Command(bin, ingestArgs(crashed)...)
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(after)
+				cmd.Process.Signal(syscall.SIGKILL)
+				cmd.Wait()
+				if got := holdingsOf(t, crashed); got != (holdings{}) && got != want {
+					t.Fatalf("after a kill at %v the database holds %+v: neither nothing nor one whole load (%+v)", after, got, want)
+				}
+			}
+			if out, err := exec.Command(bin, ingestArgs(crashed)...).CombinedOutput(); err != nil {
+				t.Fatalf("ingest after the kills: %v\n%s", err, out)
+			}
+			if got := holdingsOf(t, crashed); got != want {
+				t.Fatalf("after kills and a re-run: %+v, want one clean load %+v", got, want)
+			}
+		})
+	}
+}

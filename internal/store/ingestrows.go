@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/caselink/caselink/internal/pole"
+)
+
+var (
+	quarantineColumns  = []string{"id", "source_id", "source_row", "field", "value", "reason", "raw"}
+	noteColumns        = []string{"id", "source_id", "source_row", "kind", "field", "value", "detail"}
+	involvementColumns = []string{"id", "case_id", "mention_id", "role", "source_id", "source_row", "created_at"}
+)
+
+func (l *load) quarantineValues(q *pole.QuarantinedRow) ([]any, error) {
+	if err := l.assignID(&q.ID); err != nil {
+		return nil, err
+	}
+	if q.Reason == "" {
+		return nil, pole.Invalid("reason", "a quarantined row needs a reason")
+	}
+	if err := l.provenance(q.Provenance); err != nil {
+		return nil, err
+	}
+	return []any{q.ID, q.SourceID, q.SourceRow, q.Field, q.Value, q.Reason, q.Raw}, nil
+}
+
+func (l *load) noteValues(n *pole.IngestNote) ([]any, error) {
+	if err := l.assignID(&n.ID); err != nil {
+		return nil, err
+	}
+	if n.Kind != "warning" && n.Kind != "repair" {
+		return nil, pole.Invalid("kind", "a note is a warning or a repair, not %q", n.Kind)
+	}
+	if err := l.provenance(n.Provenance); err != nil {
+		return nil, err
+	}
+	return []any{n.ID, n.SourceID, n.SourceRow, n.Kind, n.Field, n.Value, n.Detail}, nil
+}
+
+func (l *load) involvementValues(v *pole.Involvement) ([]any, error) {
+	if err := l.assignID(&v.ID); err != nil {
+		return nil, err
+	}
+	if !pole.IsID(v.CaseID) {
+		return nil, pole.Invalid("case_id", "%q is not an id", v.CaseID)
+	}
+	if !pole.IsID(v.MentionID) {
+		return nil, pole.Invalid("mention_id", "%q is not an id", v.MentionID)
+	}
+	switch v.Role {
+	case pole.RoleVictim, pole.RoleSuspect, pole.RoleWitness, pole.RoleOther:
+	default:
+		return nil, pole.Invalid("role", "unknown role %q", v.Role)
+	}
+	if err := l.provenance(v.Provenance); err != nil {
+		return nil, err
+	}
+	v.CreatedAt = l.now
+	return []any{v.ID, v.CaseID, v.MentionID, string(v.Role), v.SourceID, v.SourceRow, l.nowArg}, nil
+}
+
+func (l *load) assignID(id *string) error {
+	if *id != "" {
+		return nil
+	}
+	v, err := newID()
+	*id = v
+	return err
+}
+
+func (l *load) provenance(p pole.Provenance) error {
+	if !pole.IsID(p.SourceID) {
+		return pole.Invalid("source_id", "%q is not an id", p.SourceID)
+	}
+	if p.SourceRow < 1 {
+		return pole.Invalid("source_row", "must be 1 or more, got %d", p.SourceRow)
+	}
+	return nil
+}
+
+// FindQuarantine returns the rows of a source that were kept out, in row
+// order.
+func (s *Store) FindQuarantine(ctx context.Context, sourceID string) ([]*pole.QuarantinedRow, error) {
+	const op = "store.FindQuarantine"
+	if err := idArg("source_id", sourceID); err != nil {
+		return nil, pole.E(op, err)
+	}
+	q := "SELECT " + strings.Join(quarantineColumns, ", ") + " FROM quarantine WHERE source_id = ? ORDER BY source_row, field"
+	list, err := queryAll(ctx, s.r, s.eng.rebind(q), []any{sourceID}, func(r scanner) (*pole.QuarantinedRow, error) {
+		var v pole.QuarantinedRow
+		return &v, r.Scan(&v.ID, &v.SourceID, &v.SourceRow, &v.Field, &v.Value, &v.Reason, &v.Raw)
+	})
+	return list, pole.E(op, err)
+}
+
+// FindIngestNotes returns the warnings and repairs of a source, in row order.
+func (s *Store) FindIngestNotes(ctx context.Context, sourceID string) ([]*pole.IngestNote, error) {
+	const op = "store.FindIngestNotes"
+	if err := idArg("source_id", sourceID); err != nil {
+		return nil, pole.E(op, err)
+	}
+	q := "SELECT " + strings.Join(noteColumns, ", ") + " FROM ingest_notes WHERE source_id = ? ORDER BY source_row, field"
+	list, err := queryAll(ctx, s.r, s.eng.rebind(q), []any{sourceID}, func(r scanner) (*pole.IngestNote, error) {
+		var v pole.IngestNote
+		return &v, r.Scan(&v.ID, &v.SourceID, &v.SourceRow, &v.Kind, &v.Field, &v.Value, &v.Detail)
+	})
+	return list, pole.E(op, err)
+}
+
+// FindInvolvements returns the parts a person record plays in cases (by
+// mention) or the people in a case (by case), whichever is given.
+func (s *Store) FindInvolvements(ctx context.Context, caseID, mentionID string) ([]*pole.Involvement, error) {
+	const op = "store.FindInvolvements"
+	var w where
+	for _, id := range []struct{ field, v string }{{"case_id", caseID}, {"mention_id", mentionID}} {
+		if id.v == "" {
+			continue
+		}
+		if err := idArg(id.field, id.v); err != nil {
+			return nil, pole.E(op, err)
+		}
+		w.add(id.field+" = ?", id.v)
+	}
+	q := "SELECT " + strings.Join(involvementColumns, ", ") + " FROM involvements" + w.String() + " ORDER BY source_id, source_row"
+	list, err := queryAll(ctx, s.r, s.eng.rebind(q), w.args, func(r scanner) (*pole.Involvement, error) {
+		var v pole.Involvement
+		var role string
+		err := r.Scan(&v.ID, &v.CaseID, &v.MentionID, &role, &v.SourceID, &v.SourceRow, &v.CreatedAt)
+		v.Role, v.CreatedAt = pole.Role(role), v.CreatedAt.UTC()
+		return &v, err
+	})
+	return list, pole.E(op, err)
+}
+
+// CaseIDsByRef maps the given crime references of a force to the ids of
+// their stored cases; references not stored are absent.
+func (s *Store) CaseIDsByRef(ctx context.Context, force string, refs []string) (map[string]string, error) {
+	return s.idsByKey(ctx, "store.CaseIDsByRef", "SELECT crime_ref, id FROM cases WHERE force = ? AND crime_ref IN ", force, refs)
+}
+
+// MentionIDsByRecord maps the given record ids of a force's sources to the
+// ids of their stored mentions. A record id given by two of the force's
+// sources maps to the most recently stored.
+func (s *Store) MentionIDsByRecord(ctx context.Context, force string, records []string) (map[string]string, error) {
+	return s.idsByKey(ctx, "store.MentionIDsByRecord",
+		"SELECT m.record_id, m.id FROM "+mentionFrom+" WHERE s.force = ? AND m.record_id IN ", force, records)
+}
+
+// idsByKey looks keys up a chunk at a time, within the limits of bound
+// variables on both engines.
+func (s *Store) idsByKey(ctx context.Context, op, prefix, force string, keys []string) (map[string]string, error) {
+	const chunk = 500
+	out := make(map[string]string, len(keys))
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(len(keys), start+chunk)]
+		args := make([]any, 0, len(part)+1)
+		args = append(args, force)
+		for _, k := range part {
+			args = append(args, k)
+		}
+		q := prefix + "(" + strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ") + ")"
+		rows, err := s.r.QueryContext(ctx, s.eng.rebind(q), args...)
+		if err != nil {
+			return nil, pole.E(op, err)
+		}
+		for rows.Next() {
+			var k, id string
+			if err := rows.Scan(&k, &id); err != nil {
+				rows.Close()
+				return nil, pole.E(op, err)
+			}
+			out[k] = id
+		}
+		if err := rows.Close(); err != nil {
+			return nil, pole.E(op, err)
+		}
+	}
+	return out, nil
+}
