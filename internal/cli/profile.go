@@ -65,7 +65,11 @@ func printCheck(w io.Writer, p *ingest.Profile, rep *ingest.CheckReport) {
 				c.CrimeRef, c.Recorded, c.OffenceFrom, c.OffenceTo, strings.Join(c.OffenceCodes, ","), c.OutcomeType, c.OutcomeDate, strings.Join(c.Flags, ","))
 		}
 		for _, pr := range s.People {
-			fmt.Fprintf(w, "    %-8s %s  %s, %s %s  born %s  sex %s  ethnicity %s/%s  %s", pr.Role, pr.RecordID, pr.Surname, pr.Forename, pr.MiddleNames,
+			role := string(pr.Role)
+			if p.Layout == ingest.NominalIndex {
+				role = "nominal" // its roles in cases come from the link table
+			}
+			fmt.Fprintf(w, "    %-8s %s  %s, %s %s  born %s  sex %s  ethnicity %s/%s  %s", role, pr.RecordID, pr.Surname, pr.Forename, pr.MiddleNames,
 				orDash(pr.DOB.String()), orDash(pr.Sex), orDash(pr.EthnicitySelf), orDash(pr.EthnicityObserved), pr.Nationality)
 			if len(pr.Aliases) > 0 {
 				fmt.Fprintf(w, "  aka %s", strings.Join(pr.Aliases, ", "))
@@ -107,8 +111,11 @@ func printCheck(w io.Writer, p *ingest.Profile, rep *ingest.CheckReport) {
 			fmt.Fprintf(w, "  ... and %d more\n", rep.MoreWarn)
 		}
 	}
+	if len(rep.Unfound) > 0 {
+		fmt.Fprintf(w, "The profile's paths that matched nothing in any line (misspelt?): %s\n", strings.Join(rep.Unfound, ", "))
+	}
 	if len(rep.Repairs) > 0 {
-		fmt.Fprintf(w, "Repairs (%d):\n", len(rep.Repairs))
+		fmt.Fprintf(w, "Repairs (%d):\n", len(rep.Repairs)+rep.MoreRepairs)
 		for _, r := range rep.Repairs {
 			fmt.Fprintf(w, "  row %d  %s  %q -> %q\n", r.Row, r.Field, r.Before, r.After)
 		}

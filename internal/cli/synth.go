@@ -10,9 +10,9 @@ import (
 
 func runSynth(ctx context.Context, m *Main, args []string) error {
 	fs := m.flags("synth")
-	out := fs.String("out", "", "directory to write exports/, truth/ and README.txt into (required; must not hold them already)")
+	out := fs.String("out", "", "directory to write exports/, profiles/, truth/ and README.txt into (required; must not hold them already)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed writes the same bytes")
-	people := fs.Int("people", 10_000, "how many people to create (about 1.3 mentions each)")
+	people := fs.Int("people", 10_000, "how many people to create (about 1.4 person records each)")
 	quiet := fs.Bool("quiet", false, "print no progress")
 	if err := m.parse(fs, args); err != nil {
 		return err

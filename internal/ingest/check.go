@@ -23,7 +23,11 @@ type CheckReport struct {
 	Warnings    []Problem
 	MoreWarn    int
 	Repairs     []Repair
+	MoreRepairs int
 	Samples     []*Mapped // how the first rows map
+	// Unfound are the profile's JSON paths that held a value in no line:
+	// most likely misspelt.
+	Unfound []string
 }
 
 // Check reads the whole file through the profile and reports how the first
@@ -72,11 +76,27 @@ func Check(ctx context.Context, p *Profile, file string, sample int) (*CheckRepo
 				rep.MoreWarn++
 			}
 		}
-		if len(rep.Repairs) < maxProblemsKept {
-			rep.Repairs = append(rep.Repairs, m.Repairs...)
+		for _, r := range m.Repairs {
+			if len(rep.Repairs) < maxProblemsKept {
+				rep.Repairs = append(rep.Repairs, r)
+			} else {
+				rep.MoreRepairs++
+			}
 		}
 		if len(rep.Samples) < sample {
 			rep.Samples = append(rep.Samples, m)
+		}
+	}
+	if r.found != nil && rep.Rows > 0 {
+		for _, f := range p.columns() {
+			if !r.found[f.Column] {
+				rep.Unfound = append(rep.Unfound, f.Column)
+			}
+		}
+		for _, path := range []string{p.Person.Path, p.Event.Path} {
+			if path != "" && !r.found[path] {
+				rep.Unfound = append(rep.Unfound, path)
+			}
 		}
 	}
 	return rep, nil

@@ -103,6 +103,9 @@ func TestEverySyntheticExportChecksCleanApartFromPlantedDefects(t *testing.T) {
 					t.Errorf("%s row %d: unplanted problem: %s %q: %s", rel, pb.Row, pb.Field, pb.Value, pb.Reason)
 				}
 			}
+			if len(rep.Unfound) > 0 {
+				t.Errorf("%s: the profile's paths %v found nothing", rel, rep.Unfound)
+			}
 			if len(rep.Warnings) > 0 {
 				t.Errorf("%s: %d warnings in clean synthetic data, first %+v", rel, len(rep.Warnings), rep.Warnings[0])
 			}

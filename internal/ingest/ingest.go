@@ -135,8 +135,10 @@ type batch struct {
 	personRow    map[string]int
 	events       []*pole.Event
 	eventRefs    []Event // the references of events, resolved into events
+	eventRaw     []string
 	links        []*Link
 	linkRows     []int
+	linkRaw      []string
 	involvements []*pole.Involvement
 	quarantine   []*pole.QuarantinedRow
 	notes        []*pole.IngestNote
@@ -179,7 +181,7 @@ func readAll(ctx context.Context, p *Profile, file, srcID string, size int64, pr
 			b.reject(row, rec.raw(), m.Problems)
 			continue
 		}
-		b.take(m)
+		b.take(m, rec.raw)
 	}
 	if progress != nil {
 		progress(Progress{Rows: b.rows, Bytes: r.count.n, Size: size})
@@ -208,7 +210,7 @@ func (b *batch) reject(row int, raw string, problems []Problem) {
 
 // take keeps a clean row's records. A case repeated on several rows (one
 // per person) is kept once, from its first row.
-func (b *batch) take(m *Mapped) {
+func (b *batch) take(m *Mapped, raw func() string) {
 	prov := pole.Provenance{SourceID: b.srcID, SourceRow: m.Row}
 	if c := m.Case; c != nil {
 		if _, seen := b.caseByRef[c.CrimeRef]; !seen {
@@ -226,13 +228,22 @@ func (b *batch) take(m *Mapped) {
 		b.personRow[pr.RecordID] = m.Row
 		b.people = append(b.people, pr.Mention)
 	}
+	// The raw row is kept only where a reference may yet fail to resolve:
+	// a link, or an event listed on its own.
+	listed := m.Case == nil && len(m.Events) > 0
 	for _, e := range m.Events {
 		e.Provenance = prov
 		b.eventRefs = append(b.eventRefs, e)
+		if listed {
+			b.eventRaw = append(b.eventRaw, raw())
+		} else {
+			b.eventRaw = append(b.eventRaw, "")
+		}
 	}
 	if m.Link != nil {
 		b.links = append(b.links, m.Link)
 		b.linkRows = append(b.linkRows, m.Row)
+		b.linkRaw = append(b.linkRaw, raw())
 	}
 	for _, w := range m.Warnings {
 		b.notes = append(b.notes, &pole.IngestNote{Kind: "warning", Field: w.Field, Value: w.Value, Detail: w.Reason, Provenance: prov})

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -68,6 +69,9 @@ type mapper struct {
 	p   *Profile
 	rec record
 	out *Mapped
+	// prefix and who place a problem inside a JSON case: people[2].dob,
+	// of person record GM-P00025122.
+	prefix, who string
 }
 
 // Map turns one record of the file into domain records.
@@ -85,10 +89,16 @@ func (p *Profile) mapRecord(rec record, row int) *Mapped {
 	case JSONCases:
 		c := m.mapCase()
 		m.out.Case = c
-		for _, child := range rec.children(p.Person.Path) {
+		people := rec.children(p.Person.Path)
+		if len(people) == 0 {
+			m.problem(Field{Column: p.Person.Path}, "", "the case has no people at %q", p.Person.Path)
+		}
+		for i, child := range people {
+			m.prefix = fmt.Sprintf("%s[%d].", p.Person.Path, i)
 			if person := m.mapPerson(child, p.Person, ""); person != nil {
 				m.out.People = append(m.out.People, Person{Mention: person, CaseRef: c.CrimeRef})
 			}
+			m.prefix, m.who = "", ""
 		}
 		if p.Event.Path != "" {
 			for _, child := range rec.children(p.Event.Path) {
@@ -116,11 +126,19 @@ func (p *Profile) mapRecord(rec record, row int) *Mapped {
 }
 
 func (m *mapper) problem(f Field, value, format string, args ...any) {
-	m.out.Problems = append(m.out.Problems, Problem{Row: m.out.Row, Field: f.Column, Value: value, Reason: fmt.Sprintf(format, args...)})
+	m.out.Problems = append(m.out.Problems, m.note(f, value, format, args...))
 }
 
 func (m *mapper) warn(f Field, value, format string, args ...any) {
-	m.out.Warnings = append(m.out.Warnings, Problem{Row: m.out.Row, Field: f.Column, Value: value, Reason: fmt.Sprintf(format, args...)})
+	m.out.Warnings = append(m.out.Warnings, m.note(f, value, format, args...))
+}
+
+func (m *mapper) note(f Field, value, format string, args ...any) Problem {
+	reason := fmt.Sprintf(format, args...)
+	if m.who != "" {
+		reason += " (person record " + m.who + ")"
+	}
+	return Problem{Row: m.out.Row, Field: m.prefix + f.Column, Value: value, Reason: reason}
 }
 
 // text reads a field as clean text, repairing double-decoded text.
@@ -184,17 +202,8 @@ func (m *mapper) date(rec record, f Field, what string) pole.PartialDate {
 // code translates a label through the profile's code table, or takes the
 // value as caselink's own code when the table does not have it.
 func (m *mapper) code(table, v string) (any, bool) {
-	if t, ok := m.p.Codes[table]; ok {
-		if c, ok := t[v]; ok {
-			return c, true
-		}
-		for label, c := range t {
-			if strings.EqualFold(label, v) {
-				return c, true
-			}
-		}
-	}
-	return nil, false
+	c, ok := m.p.codes[table][strings.ToLower(v)]
+	return c, ok
 }
 
 func (m *mapper) codeString(table, v string, canonical func(string) string) string {
@@ -210,8 +219,11 @@ func (m *mapper) codeString(table, v string, canonical func(string) string) stri
 func (m *mapper) role(rec record, f Field) pole.Role {
 	v := m.text(rec, f)
 	r := pole.Role(m.codeString("role", v, strings.ToLower))
-	if v == "" {
+	switch {
+	case v == "":
 		m.problem(f, v, "is empty: every person needs a role")
+	case !slices.Contains(pole.Roles, r):
+		m.problem(f, v, "role %q is not victim, suspect, witness or other, nor a label in the profile's codes.role", v)
 	}
 	return r
 }
@@ -262,7 +274,7 @@ func (m *mapper) mapCase() *pole.Case {
 // has reports whether a problem is already recorded for the field.
 func (m *mapper) has(f Field) bool {
 	for _, p := range m.out.Problems {
-		if p.Field == f.Column {
+		if p.Field == m.prefix+f.Column {
 			return true
 		}
 	}
@@ -290,27 +302,33 @@ func (m *mapper) mapPerson(rec record, pf PersonFields, role pole.Role) *pole.Me
 			p.Forename, p.MiddleNames, p.Surname, p.NameAsWritten = n.Forename, n.Middle, n.Surname, v
 		}
 	default:
-		p.Surname = normalise.TitleCase(m.text(rec, pf.Surname))
-		p.Forename = normalise.TitleCase(m.text(rec, pf.Forename))
-		p.MiddleNames = normalise.TitleCase(m.text(rec, pf.MiddleNames))
+		surname, forename, middle := m.text(rec, pf.Surname), m.text(rec, pf.Forename), m.text(rec, pf.MiddleNames)
 		if pf.Forenames.set() {
 			names := strings.Fields(m.text(rec, pf.Forenames))
 			if len(names) > 0 {
-				p.Forename = normalise.TitleCase(names[0])
-				p.MiddleNames = normalise.TitleCase(strings.Join(names[1:], " "))
+				forename, middle = names[0], strings.Join(names[1:], " ")
 			}
 		}
-		p.NameAsWritten = strings.Join(nonEmpty(m.text(rec, pf.Surname)+",", m.text(rec, pf.Forename), m.text(rec, pf.MiddleNames), m.text(rec, pf.Forenames)), " ")
-		if p.NameAsWritten == "," {
-			p.NameAsWritten = ""
+		p.Surname, p.Forename, p.MiddleNames = normalise.TitleCase(surname), normalise.TitleCase(forename), normalise.TitleCase(middle)
+		p.NameAsWritten = strings.Join(nonEmpty(forename, middle, surname), " ")
+		if surname != "" && (forename != "" || middle != "") {
+			p.NameAsWritten = surname + ", " + strings.Join(nonEmpty(forename, middle), " ")
 		}
+	}
+	if p.RecordID != "" {
+		m.who = p.RecordID
 	}
 	p.Aliases = m.list(rec, pf.Aliases)
 	p.DOB = m.date(rec, pf.DOB, "date of birth")
-	p.Sex = m.codeString("sex", m.text(rec, pf.Sex), strings.ToUpper)
-	p.EthnicitySelf = m.codeString("ethnicity_self", m.text(rec, pf.EthnicitySelf), strings.ToUpper)
-	p.EthnicityObserved = m.codeString("ethnicity_observed", m.text(rec, pf.EthnicityObserved), strings.ToUpper)
+	// Coded values are checked one by one, so that a row shows every
+	// wrong code at once rather than the first.
+	p.Sex = m.coded(rec, pf.Sex, "sex", "sex", func(c string) bool { return slices.Contains(pole.Sexes, c) })
+	p.EthnicitySelf = m.coded(rec, pf.EthnicitySelf, "ethnicity_self", "self-defined ethnicity", func(c string) bool { _, ok := pole.SelfDefinedEthnicity(c); return ok })
+	p.EthnicityObserved = m.coded(rec, pf.EthnicityObserved, "ethnicity_observed", "officer-observed ethnicity", func(c string) bool { _, ok := pole.ObservedEthnicity(c); return ok })
 	p.Nationality = strings.ToUpper(m.text(rec, pf.Nationality))
+	if p.Nationality != "" && !isAlpha3(p.Nationality) {
+		m.problem(pf.Nationality, p.Nationality, "nationality %q is not an ISO 3166-1 alpha-3 code such as GBR", p.Nationality)
+	}
 	addr := pole.Address{Text: m.text(rec, pf.Address), Premises: m.codeString("premises", m.text(rec, pf.Premises), strings.ToLower)}
 	if v := m.text(rec, pf.Postcode); v != "" {
 		if pc, err := normalise.ParsePostcode(v); err != nil {
@@ -339,7 +357,12 @@ func (m *mapper) mapPerson(rec record, pf PersonFields, role pole.Role) *pole.Me
 		p.Vehicles = append(p.Vehicles, vrm)
 	}
 	for _, v := range m.list(rec, pf.Vulnerabilities) {
-		p.Vulnerabilities = append(p.Vulnerabilities, m.codeString("vulnerability", v, strings.ToLower))
+		c := m.codeString("vulnerability", v, strings.ToLower)
+		if !slices.Contains(pole.Vulnerabilities, c) {
+			m.problem(pf.Vulnerabilities, v, "marker %q is not one caselink knows, nor a label in the profile's codes.vulnerability", v)
+			continue
+		}
+		p.Vulnerabilities = append(p.Vulnerabilities, c)
 	}
 	probe := *p
 	probe.ID, probe.Provenance = "00000000-0000-7000-8000-000000000000", pole.Provenance{SourceID: "00000000-0000-7000-8000-000000000000", SourceRow: 1}
@@ -355,6 +378,31 @@ func (m *mapper) mapPerson(rec record, pf PersonFields, role pole.Role) *pole.Me
 		}
 	}
 	return p
+}
+
+// coded reads a coded field through its code table and checks the code.
+func (m *mapper) coded(rec record, f Field, table, what string, valid func(string) bool) string {
+	v := m.text(rec, f)
+	if v == "" {
+		return ""
+	}
+	c := m.codeString(table, v, strings.ToUpper)
+	if !valid(c) {
+		m.problem(f, v, "unknown %s code %q: not a code caselink knows, nor a label in the profile's codes.%s", what, v, table)
+	}
+	return c
+}
+
+func isAlpha3(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := range 3 {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 func nonEmpty(parts ...string) []string {

@@ -67,6 +67,9 @@ type Profile struct {
 
 	dates *normalise.DateParser
 	src   []byte
+	// codes holds each code table with its labels folded to lower case,
+	// so that a label matches however the file capitalises it.
+	codes map[string]map[string]any
 }
 
 // Format is how the file is written.
@@ -227,7 +230,7 @@ func ParseProfile(path string, src []byte) (*Profile, error) {
 		}
 		return nil, p.errorAt(key, "unknown setting")
 	}
-	if err := p.check(); err != nil {
+	if err := p.check(md.IsDefined("format", "two_digit_year_pivot")); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -244,7 +247,7 @@ func (p *Profile) errorAt(key, format string, args ...any) error {
 
 var (
 	tableHeader = regexp.MustCompile(`^\s*\[\s*([A-Za-z0-9_."\- ]+?)\s*\]`)
-	keyLine     = regexp.MustCompile(`^\s*("?)([A-Za-z0-9_\- ]+)("?)\s*=`)
+	keyLine     = regexp.MustCompile(`^\s*(?:"([^"]*)"|([A-Za-z0-9_\-]+))\s*=`)
 )
 
 // locate finds the line that sets a dotted key such as person.role, so that
@@ -254,6 +257,11 @@ func locate(src []byte, key string) int {
 	if i := strings.LastIndex(key, "."); i >= 0 {
 		table, leaf = key[:i], key[i+1:]
 	}
+	return locateIn(src, table, leaf)
+}
+
+// locateIn finds the line that sets leaf in table; a label may hold dots.
+func locateIn(src []byte, table, leaf string) int {
 	current := ""
 	sc := bufio.NewScanner(bytes.NewReader(src))
 	for line := 1; sc.Scan(); line++ {
@@ -262,7 +270,7 @@ func locate(src []byte, key string) int {
 			current = strings.ReplaceAll(m[1], " ", "")
 			continue
 		}
-		if m := keyLine.FindStringSubmatch(text); m != nil && current == table && strings.TrimSpace(m[2]) == leaf {
+		if m := keyLine.FindStringSubmatch(text); m != nil && current == table && m[1]+m[2] == leaf {
 			return line
 		}
 	}
@@ -272,8 +280,13 @@ func locate(src []byte, key string) int {
 	return 0
 }
 
+// errorAtCode makes an EINVALID naming the line of a label in a code table.
+func (p *Profile) errorAtCode(table, label, format string, args ...any) error {
+	return invalid(&ProfileError{Path: p.Path, Line: locateIn(p.src, table, label), Key: table + "." + label, Msg: fmt.Sprintf(format, args...)})
+}
+
 // check validates the profile as a whole.
-func (p *Profile) check() error {
+func (p *Profile) check(pivotSet bool) error {
 	if _, ok := pole.ForceByCode(p.Force); !ok {
 		return p.errorAt("force", "unknown force code %q", p.Force)
 	}
@@ -310,6 +323,13 @@ func (p *Profile) check() error {
 	if len(f.Dates) == 0 {
 		f.Dates = []string{"yyyy-mm-dd", "yyyy-mm", "yyyy"}
 	}
+	for _, l := range f.Dates {
+		// A two-digit year is a guess at the century: the profile must say
+		// where its guess turns.
+		if strings.Contains(strings.ReplaceAll(l, "yyyy", ""), "yy") && !pivotSet {
+			return p.errorAt("format.dates", "layout %q has a two-digit year: set format.two_digit_year_pivot (yy at or above it is 19yy, below it 20yy)", l)
+		}
+	}
 	var err error
 	if p.dates, err = normalise.CompileDateLayouts(f.Dates, f.TwoDigitYearPivot); err != nil {
 		return p.errorAt("format.dates", "%v", pole.ErrorMessage(err))
@@ -319,10 +339,20 @@ func (p *Profile) check() error {
 			return p.errorAt("events."+typ, "unknown event type (one of %v)", pole.EventTypes)
 		}
 	}
+	p.codes = map[string]map[string]any{}
 	for name, table := range p.Codes {
 		if err := p.checkCodes(name, table); err != nil {
 			return err
 		}
+		folded := make(map[string]any, len(table))
+		for label, v := range table {
+			key := strings.ToLower(strings.TrimSpace(label))
+			if prev, dup := folded[key]; dup && prev != v {
+				return p.errorAtCode("codes."+name, label, "differs only in capitals from another label that maps elsewhere")
+			}
+			folded[key] = v
+		}
+		p.codes[name] = folded
 	}
 	return p.checkRequired()
 }
@@ -377,7 +407,7 @@ func (p *Profile) checkCodes(name string, table map[string]any) error {
 		default:
 			s, isString := v.(string)
 			if !isString {
-				return p.errorAt(key+"."+label, "must map to a string code")
+				return p.errorAtCode(key, label, "must map to a string code")
 			}
 			switch name {
 			case "role":
@@ -403,7 +433,7 @@ func (p *Profile) checkCodes(name string, table map[string]any) error {
 			}
 		}
 		if !ok {
-			return p.errorAt(key+"."+label, "maps to %v, which is not a valid %s code", v, name)
+			return p.errorAtCode(key, label, "maps to %v, which is not a valid %s code", v, name)
 		}
 	}
 	return nil

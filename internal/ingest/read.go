@@ -56,16 +56,25 @@ func (r rowRecord) get(column string) string {
 
 func (r rowRecord) children(string) []record { return nil }
 
-type jsonRecord map[string]any
+// jsonRecord is a JSON object; found, shared by a file's records, notes
+// which paths held a value, so that a path the profile misspells shows.
+type jsonRecord struct {
+	obj   map[string]any
+	line  string
+	found map[string]bool
+}
 
 func (r jsonRecord) raw() string {
-	b, _ := json.Marshal(map[string]any(r))
+	if r.line != "" {
+		return r.line
+	}
+	b, _ := json.Marshal(r.obj)
 	return string(b)
 }
 
 // value follows a path of keys and array indexes: addresses.0.text.
 func (r jsonRecord) value(column string) any {
-	var v any = map[string]any(r)
+	var v any = r.obj
 	for part := range strings.SplitSeq(column, ".") {
 		switch t := v.(type) {
 		case map[string]any:
@@ -84,7 +93,11 @@ func (r jsonRecord) value(column string) any {
 }
 
 func (r jsonRecord) get(column string) string {
-	return jsonText(r.value(column))
+	v := r.value(column)
+	if v != nil && r.found != nil {
+		r.found[column] = true
+	}
+	return jsonText(v)
 }
 
 func jsonText(v any) string {
@@ -93,8 +106,8 @@ func jsonText(v any) string {
 		return ""
 	case string:
 		return t
-	case float64:
-		return strconv.FormatFloat(t, 'f', -1, 64)
+	case json.Number:
+		return t.String() // as written: a long reference must not be rounded
 	case bool:
 		return strconv.FormatBool(t)
 	case []any:
@@ -111,10 +124,13 @@ func jsonText(v any) string {
 
 func (r jsonRecord) children(path string) []record {
 	arr, _ := r.value(path).([]any)
+	if arr != nil && r.found != nil {
+		r.found[path] = true
+	}
 	out := make([]record, 0, len(arr))
 	for _, e := range arr {
 		if m, ok := e.(map[string]any); ok {
-			out = append(out, jsonRecord(m))
+			out = append(out, jsonRecord{obj: m, found: r.found})
 		}
 	}
 	return out
@@ -140,7 +156,8 @@ type fileReader struct {
 	count  *counter
 	size   int64
 	csv    *csv.Reader
-	lines  *bufio.Reader // JSON Lines
+	lines  *bufio.Reader   // JSON Lines and tab-separated files
+	found  map[string]bool // JSON paths that held a value somewhere
 	index  map[string]int
 	header []string
 	row    int // data rows read, from 1
@@ -172,16 +189,27 @@ func openFile(p *Profile, name string) (*fileReader, error) {
 		}
 	}
 	if p.Layout == JSONCases {
-		r.lines = br
+		r.lines, r.found = br, map[string]bool{}
 		return r, nil
 	}
-	r.csv = csv.NewReader(br)
-	r.csv.Comma = []rune(p.Format.Delimiter)[0]
-	r.csv.ReuseRecord = false
-	header, err := r.csv.Read()
-	if err != nil {
-		f.Close()
-		return nil, fileError(name, "cannot read the header row at line %d: %v", p.Format.SkipLines+1, err)
+	var header []string
+	if p.Format.Delimiter == "\t" {
+		// Tab-separated exports have no quoting: a quote is a quote.
+		r.lines = br
+		line, err := br.ReadString('\n')
+		if line == "" && err != nil {
+			f.Close()
+			return nil, fileError(name, "cannot read the header row at line %d: %v", p.Format.SkipLines+1, err)
+		}
+		header = strings.Split(strings.TrimRight(line, "\r\n"), "\t")
+	} else {
+		r.csv = csv.NewReader(br)
+		r.csv.Comma = []rune(p.Format.Delimiter)[0]
+		var err error
+		if header, err = r.csv.Read(); err != nil {
+			f.Close()
+			return nil, fileError(name, "cannot read the header row at line %d: %v", p.Format.SkipLines+1, err)
+		}
 	}
 	if !utf8.ValidString(strings.Join(header, "")) {
 		f.Close()
@@ -193,7 +221,9 @@ func openFile(p *Profile, name string) (*fileReader, error) {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		r.index[h] = i
 	}
-	r.csv.FieldsPerRecord = len(header)
+	if r.csv != nil {
+		r.csv.FieldsPerRecord = len(header)
+	}
 	if missing := p.missingColumns(r.index); len(missing) > 0 {
 		f.Close()
 		return nil, fileError(name, "the profile %s names columns the file does not have: %s (the file has: %s)",
@@ -242,10 +272,16 @@ type rowProblem struct {
 // next returns the next data row and its number; io.EOF at the end. A row
 // that cannot be read as the file's layout is a *rowProblem.
 func (r *fileReader) next() (record, int, error) {
-	if r.lines != nil {
+	if r.p.Layout == JSONCases {
 		return r.nextJSON()
 	}
-	cols, err := r.csv.Read()
+	var cols []string
+	var err error
+	if r.csv != nil {
+		cols, err = r.csv.Read()
+	} else {
+		cols, err = r.nextTabbed()
+	}
 	if err == io.EOF {
 		return nil, 0, io.EOF
 	}
@@ -255,14 +291,37 @@ func (r *fileReader) next() (record, int, error) {
 		if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
 			return nil, r.row, &rowProblem{row: r.row, reason: fmt.Sprintf("has %d fields where the header has %d", len(cols), len(r.header)), raw: strings.Join(cols, r.p.Format.Delimiter)}
 		}
-		return nil, r.row, fileError(r.name, "row %d cannot be read: %v", r.row, err)
+		if errors.As(err, &pe) {
+			// Quoting gone wrong cannot be stepped over: the rest of the
+			// file would be read askew. Say where, in the file's own lines.
+			return nil, r.row, fileError(r.name, "line %d (data row %d) cannot be read: %v; a quote inside a field must be doubled", pe.StartLine+r.p.Format.SkipLines, r.row, pe.Err)
+		}
+		return nil, r.row, fileError(r.name, "data row %d cannot be read: %v", r.row, err)
+	}
+	if len(cols) != len(r.header) {
+		return nil, r.row, &rowProblem{row: r.row, reason: fmt.Sprintf("has %d fields where the header has %d", len(cols), len(r.header)), raw: strings.Join(cols, r.p.Format.Delimiter)}
 	}
 	for _, c := range cols {
 		if !utf8.ValidString(c) {
 			return nil, r.row, fileError(r.name, "row %d is not valid UTF-8: if the file is Windows-1252, say so in the profile's format.encoding", r.row)
 		}
 	}
-	return rowRecord{index: r.index, cols: cols, comma: r.csv.Comma}, r.row, nil
+	return rowRecord{index: r.index, cols: cols, comma: []rune(r.p.Format.Delimiter)[0]}, r.row, nil
+}
+
+// nextTabbed reads a tab-separated line; blank lines are skipped.
+func (r *fileReader) nextTabbed() ([]string, error) {
+	for {
+		line, err := r.lines.ReadString('\n')
+		if line == "" && err != nil {
+			return nil, err
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			continue
+		}
+		return strings.Split(line, "\t"), nil
+	}
 }
 
 func (r *fileReader) nextJSON() (record, int, error) {
@@ -282,10 +341,16 @@ func (r *fileReader) nextJSON() (record, int, error) {
 			return nil, r.row, fileError(r.name, "line %d is not valid UTF-8", r.row)
 		}
 		var obj map[string]any
-		if err := json.Unmarshal([]byte(line), &obj); err != nil {
-			return nil, r.row, &rowProblem{row: r.row, reason: "is not a JSON object: " + err.Error(), raw: strings.TrimSpace(line)}
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.UseNumber()
+		if err := dec.Decode(&obj); err != nil || obj == nil {
+			reason := "is not a JSON object"
+			if err != nil {
+				reason += ": " + err.Error()
+			}
+			return nil, r.row, &rowProblem{row: r.row, reason: reason, raw: strings.TrimSpace(line)}
 		}
-		return jsonRecord(obj), r.row, nil
+		return jsonRecord{obj: obj, line: strings.TrimSpace(line), found: r.found}, r.row, nil
 	}
 }
 

@@ -50,22 +50,22 @@ func (b *batch) resolve(ctx context.Context, st *store.Store, p *Profile) error 
 		return storedPeople[rec]
 	}
 	rejected := map[int]bool{}
-	missing := func(row int, field Field, value, reason string) {
+	missing := func(row int, raw string, field Field, value, reason string) {
 		if !rejected[row] {
 			rejected[row] = true
 			b.rejected++
 		}
-		b.quarantine = append(b.quarantine, &pole.QuarantinedRow{Field: field.Column, Value: value, Reason: reason,
+		b.quarantine = append(b.quarantine, &pole.QuarantinedRow{Field: field.Column, Value: value, Reason: reason, Raw: raw,
 			Provenance: pole.Provenance{SourceID: b.srcID, SourceRow: row}})
 	}
-	for _, e := range b.eventRefs {
+	for i, e := range b.eventRefs {
 		ev := e.Event
 		ev.CaseID, ev.MentionID = caseID(e.CaseRef), personID(e.RecordID)
 		switch {
 		case e.CaseRef != "" && ev.CaseID == "":
-			missing(e.SourceRow, p.Event.CrimeRef, e.CaseRef, "case "+e.CaseRef+" is not stored for "+p.Force+": load the force's case list first")
+			missing(e.SourceRow, b.eventRaw[i], p.Event.CrimeRef, e.CaseRef, "case "+e.CaseRef+" is not stored for "+p.Force+": load the force's case list first")
 		case ev.MentionID == "":
-			missing(e.SourceRow, p.Event.RecordID, e.RecordID, "person record "+e.RecordID+" is not stored for "+p.Force+": load the force's nominal index first")
+			missing(e.SourceRow, b.eventRaw[i], p.Event.RecordID, e.RecordID, "person record "+e.RecordID+" is not stored for "+p.Force+": load the force's nominal index first")
 		default:
 			b.events = append(b.events, &ev)
 		}
@@ -76,9 +76,9 @@ func (b *batch) resolve(ctx context.Context, st *store.Store, p *Profile) error 
 		cid, mid := caseID(l.CaseRef), personID(l.RecordID)
 		switch {
 		case cid == "":
-			missing(row, p.Link.CrimeRef, l.CaseRef, "case "+l.CaseRef+" is not stored for "+p.Force+": load the force's case list first")
+			missing(row, b.linkRaw[i], p.Link.CrimeRef, l.CaseRef, "case "+l.CaseRef+" is not stored for "+p.Force+": load the force's case list first")
 		case mid == "":
-			missing(row, p.Link.RecordID, l.RecordID, "person record "+l.RecordID+" is not stored for "+p.Force+": load the force's nominal index first")
+			missing(row, b.linkRaw[i], p.Link.RecordID, l.RecordID, "person record "+l.RecordID+" is not stored for "+p.Force+": load the force's nominal index first")
 		case seen[[3]string{cid, mid, string(l.Role)}]:
 			// The same link twice says nothing new.
 		default:

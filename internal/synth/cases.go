@@ -45,7 +45,7 @@ var (
 var nfaOutcomes = []int{14, 15, 16, 18, 9, 10, 17, 20}
 
 // makeCase builds one case and writes it to its force's export.
-func (g *generator) makeCase(gr *group, f, year int, victim *person, suspects []*person, n int) {
+func (g *generator) makeCase(gr *group, f, year int, victim *person, suspects []*person) {
 	c := &caseRec{force: f}
 	g.caseSeq[f]++
 	c.ref = crimeRef(forceSpecs[f], year, g.caseSeq[f])
@@ -120,10 +120,6 @@ func (g *generator) makeCase(gr *group, f, year int, victim *person, suspects []
 		}
 		planted = g.r.Float64() < share
 	}
-	c.outcomeDate = addDays(c.recorded, 14+g.r.IntN(300))
-	if c.outcomeDate.Year > lastYear {
-		c.outcomeDate = pole.Date(lastYear, 12, 31)
-	}
 	c.decisionMaker = pick(g, "DC ", "DS ", "PS ", "DI ") + strconv.Itoa(1000+g.r.IntN(9000))
 	if c.outcome == 9 {
 		c.decisionMaker = "CPS"
@@ -161,7 +157,26 @@ func (g *generator) makeCase(gr *group, f, year int, victim *person, suspects []
 		o := g.newPerson(victim.comm, pick(g, "F", "M"), victim.dob.Year-22-g.r.IntN(15), victim.force, "")
 		c.people = append(c.people, g.record(c, o, pole.RoleOther))
 	}
-	g.events(c, gr, vm, sms, sigs, year)
+	g.events(c, vm, sms, sigs, year)
+	// The decision comes after the work it rests on: after the last
+	// interview and account, then the charge on the day of it.
+	last := c.recorded
+	for _, m := range c.people {
+		for _, e := range m.events {
+			if last.Before(e.date) {
+				last = e.date
+			}
+		}
+	}
+	c.outcomeDate = addDays(last, 14+g.r.IntN(300))
+	if c.outcomeDate.Year > lastYear {
+		c.outcomeDate = pole.Date(lastYear, 12, 31)
+	}
+	if c.outcome == 1 {
+		for _, s := range sms {
+			s.events = append(s.events, eventRec{"charge", c.outcomeDate})
+		}
+	}
 	c.narrative = g.narrative(c, gr, suspects, sigs)
 
 	if c.closedTooEarly {
@@ -231,7 +246,7 @@ func (g *generator) rationale(c *caseRec, sigs []string) string {
 
 // events records what was and was not done: the planted signals are
 // absences (no interview, no account) as much as presences.
-func (g *generator) events(c *caseRec, gr *group, v *mentionRec, sms []*mentionRec, sigs []string, year int) {
+func (g *generator) events(c *caseRec, v *mentionRec, sms []*mentionRec, sigs []string, year int) {
 	if slices.Contains(v.p.vuln, "missing_episodes") {
 		for range 1 + g.r.IntN(5) {
 			v.events = append(v.events, eventRec{"missing_episode", pole.Date(year, 1+g.r.IntN(12), 1+g.r.IntN(28))})
@@ -242,9 +257,9 @@ func (g *generator) events(c *caseRec, gr *group, v *mentionRec, sms []*mentionR
 	}
 	if slices.Contains(sigs, sigVictimCriminalise) {
 		v.events = append(v.events, eventRec{pick(g, "victim_arrest", "victim_caution", "victim_conviction"), pole.Date(year, 1+g.r.IntN(12), 1+g.r.IntN(28))})
-	} else if !c.closedTooEarly && g.r.Float64() < 0.05 {
-		// As an adult, long after: no sign of the victim being criminalised.
-		v.events = append(v.events, eventRec{"victim_arrest", pole.Date(min(lastYear, year+8), 1+g.r.IntN(12), 1+g.r.IntN(28))})
+	} else if adult := v.p.dob.Year + 18 + g.r.IntN(5); !c.closedTooEarly && adult <= lastYear && g.r.Float64() < 0.05 {
+		// As an adult, long after: no sign of the child being criminalised.
+		v.events = append(v.events, eventRec{"victim_arrest", pole.Date(adult, 1+g.r.IntN(12), 1+g.r.IntN(28))})
 	}
 	if slices.Contains(sigs, sigNotInterviewed) {
 		return
@@ -253,9 +268,6 @@ func (g *generator) events(c *caseRec, gr *group, v *mentionRec, sms []*mentionR
 		if g.r.Float64() < 0.85 {
 			s.events = append(s.events, eventRec{"arrest", addDays(c.recorded, g.r.IntN(60))})
 			s.events = append(s.events, eventRec{"suspect_interview", addDays(c.recorded, 1+g.r.IntN(60))})
-		}
-		if c.outcome == 1 {
-			s.events = append(s.events, eventRec{"charge", c.outcomeDate})
 		}
 	}
 }
@@ -288,8 +300,12 @@ func (g *generator) narrative(c *caseRec, gr *group, suspects []*person, sigs []
 	return strings.TrimSpace(b.String())
 }
 
+// addDays moves a date on, no further than the last day the data set covers.
 func addDays(d pole.PartialDate, days int) pole.PartialDate {
 	t := dateTime(d).AddDate(0, 0, days)
+	if t.Year() > lastYear {
+		return pole.Date(lastYear, 12, 31)
+	}
 	return pole.Date(t.Year(), int(t.Month()), t.Day())
 }
 

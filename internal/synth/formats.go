@@ -31,7 +31,7 @@ func newExporter(out string, seed uint64, fi int, f forceSpec, g *generator) (ex
 			return nil, err
 		}
 		g.sum.Files = append(g.sum.Files, s.rel)
-		return &jsonExporter{s: s, g: g, seed: seed}, s.line(`{"_synthetic":true,"_note":"` + banner(seed) + `"}`)
+		return &jsonExporter{s: s, g: g}, s.line(`{"_synthetic":true,"_note":"` + banner(seed) + `"}`)
 	default:
 		return newRowExporter(out, seed, dir, file, f.layout, g)
 	}
@@ -340,11 +340,11 @@ func fold1252(s string) string {
 			continue
 		}
 		switch r {
-		case 'Ł':
-			b.WriteRune('L')
+		case 'Ł', 'İ':
+			b.WriteRune(map[rune]rune{'Ł': 'L', 'İ': 'I'}[r])
 			continue
-		case 'ł':
-			b.WriteRune('l')
+		case 'ł', 'ı':
+			b.WriteRune(map[rune]rune{'ł': 'l', 'ı': 'i'}[r])
 			continue
 		}
 		wrote := false

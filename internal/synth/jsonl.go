@@ -9,9 +9,8 @@ import (
 // jsonExporter writes one case a line with its people and events nested,
 // dates in ISO form at their precision.
 type jsonExporter struct {
-	g    *generator
-	s    *sink
-	seed uint64
+	g *generator
+	s *sink
 }
 
 type jsonCase struct {

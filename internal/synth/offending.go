@@ -198,12 +198,12 @@ func (g *generator) newVictim(firstYear, force int, groupID string) *person {
 // groupCases records each victim's abuse as one or more cases, each naming
 // some of the group's offenders, in the force where it was reported.
 func (g *generator) groupCases(gr *group) {
-	for vi, v := range gr.victims {
+	for _, v := range gr.victims {
 		nc := 1
 		for nc < 4 && g.r.Float64() < 0.25 {
 			nc++
 		}
-		for ci := range nc {
+		for range nc {
 			f := v.force
 			if len(gr.forces) > 1 && g.r.Float64() < 0.2 {
 				f = gr.forces[g.r.IntN(len(gr.forces))]
@@ -219,7 +219,7 @@ func (g *generator) groupCases(gr *group) {
 					suspects = append(suspects, s)
 				}
 			}
-			g.makeCase(gr, f, year, v, suspects, vi*4+ci)
+			g.makeCase(gr, f, year, v, suspects)
 		}
 	}
 }

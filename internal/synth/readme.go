@@ -41,7 +41,7 @@ Ground truth (truth/...), each with a "# SYNTHETIC" comment line first:
 var layoutNotes = map[layout]string{
 	layoutNicheCSV:   "one row per person in a case; comma-separated, UTF-8; ISO dates (yyyy-mm-dd, yyyy-mm, yyyy); names in three fields; numeric Home Office outcome types; SDE and IC codes",
 	layoutAthenaSemi: "one row per person in a case; semicolon-separated, Windows-1252, CRLF; dd/mm/yyyy dates; one name field 'SURNAME, Forename Middle'; outcomes and ethnicity as text labels",
-	layoutConnectTab: "one row per person in a case; tab-separated, UTF-8; dates as '03 March 1989'; local text outcome labels (NFA - ...); lower-case postcodes",
+	layoutConnectTab: "one row per person in a case; tab-separated, UTF-8, no quoting; dates as '03 March 1989'; local text outcome labels (NFA - ...); offence codes and flags separated by spaces; lower-case postcodes",
 	layoutJSONLines:  "JSON Lines, one case a line with its people and events nested; ISO dates; numeric outcome types",
 	layoutNominal:    "a nominal index of people (dd-mm-yy dates, sex 1/2, ethnicity labels) beside an occurrence list, a link table (V/S/W/O) and the people's events",
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -22,7 +23,9 @@ type sink struct {
 }
 
 // newSink creates out/rel. A comma of 0 makes a plain text sink (JSON
-// Lines); cp1252 re-encodes to Windows-1252, replacing what it cannot hold.
+// Lines); cp1252 re-encodes to Windows-1252. Callers fold text to what that
+// can hold first (fold1252), as the system that wrote such files did; the
+// encoder replaces anything left rather than fail.
 func newSink(out, rel string, comma rune, cp1252 bool) (*sink, error) {
 	path := filepath.Join(out, rel)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -35,7 +38,7 @@ func newSink(out, rel string, comma rune, cp1252 bool) (*sink, error) {
 	s := &sink{rel: filepath.ToSlash(rel), f: f, buf: bufio.NewWriterSize(f, 256<<10)}
 	s.w = s.buf
 	if cp1252 {
-		s.w = charmap.Windows1252.NewEncoder().Writer(s.buf)
+		s.w = encoding.ReplaceUnsupported(charmap.Windows1252.NewEncoder()).Writer(s.buf)
 	}
 	if comma != 0 {
 		s.csv = csv.NewWriter(s.w)
@@ -47,10 +50,14 @@ func newSink(out, rel string, comma rune, cp1252 bool) (*sink, error) {
 
 // line writes a line that is not a data row (the banner).
 func (s *sink) line(text string) error {
+	end := "\n"
 	if s.csv != nil {
 		s.csv.Flush()
+		if s.csv.UseCRLF {
+			end = "\r\n"
+		}
 	}
-	_, err := io.WriteString(s.w, text+"\n")
+	_, err := io.WriteString(s.w, text+end)
 	return err
 }
 

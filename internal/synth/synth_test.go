@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -220,12 +221,15 @@ func TestPlantedDefectsAreWhereTruthSaysAndNowhereElse(t *testing.T) {
 		t.Fatalf("got %d planted defects in 20,000 people, want some", len(defects.rows))
 	}
 	bad := regexp.MustCompile(`^(\d{4}-02-30|31/04/\d{4}|30 February \d{4}|29-02-\d{2}|\d{4}-13-45|X7|Z1|Unknown Code 77|Code 99)$`)
-	planted := 0
+	// A nominal index person appears once per case they are linked to:
+	// count each person record once.
+	bad2 := map[string]bool{}
 	for _, r := range readExports(t, out) {
 		if bad.MatchString(r.dob) || bad.MatchString(r.sde) {
-			planted++
+			bad2[r.file+"|"+r.recordID] = true
 		}
 	}
+	planted := len(bad2)
 	// The JSON layout writes an ethnicity defect as a number, which the
 	// test reader does not read as text; count the others.
 	jsonEthnicity := 0
@@ -459,4 +463,52 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 	b.ReportMetric(50_000*float64(b.N)/b.Elapsed().Seconds(), "people/s")
+}
+
+func TestDecisionsComeAfterTheWorkAndInnocentArrestsAreOfAdults(t *testing.T) {
+	out := sharedSet(t)
+	cte := map[string]bool{}
+	for _, c := range readTruth(t, out, "cases.csv").rows {
+		cte[c[1]] = c[2] == "true"
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "exports", "*", "*.jsonl"))
+	checked := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range bytes.Split(b, []byte("\n"))[1:] {
+			if len(line) == 0 {
+				continue
+			}
+			var c struct {
+				Ref     string
+				Outcome struct{ Date string }
+				People  []struct{ Ref, Role, DOB string }
+				Events  []struct{ Person, Type, Date string }
+			}
+			if err := json.Unmarshal(line, &c); err != nil {
+				t.Fatal(err)
+			}
+			born := map[string]string{}
+			for _, p := range c.People {
+				born[p.Ref] = p.DOB
+			}
+			for _, e := range c.Events {
+				checked++
+				switch {
+				case e.Type == "charge" && e.Date != c.Outcome.Date:
+					t.Fatalf("%s: charged on %s, decided on %s", c.Ref, e.Date, c.Outcome.Date)
+				case (e.Type == "suspect_interview" || e.Type == "victim_account" || e.Type == "arrest") && e.Date > c.Outcome.Date:
+					t.Fatalf("%s: %s on %s, after the decision of %s", c.Ref, e.Type, e.Date, c.Outcome.Date)
+				case e.Type == "victim_arrest" && !cte[c.Ref] && len(born[e.Person]) >= 4 && atoi(e.Date[:4])-atoi(born[e.Person][:4]) < 17:
+					t.Fatalf("%s: a victim born %s arrested on %s in a case not closed too early", c.Ref, born[e.Person], e.Date)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no events checked")
+	}
 }
