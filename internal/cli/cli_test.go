@@ -176,3 +176,27 @@ func TestProfileCheckShowsMappedRowsAndProblemsWritingNothing(t *testing.T) {
 		t.Fatalf("an unknown subcommand: got %v, want EINVALID", err)
 	}
 }
+
+func TestProfileDraftPrintsAProfileThatLoads(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "set")
+	if _, _, err := run(t, nil, "synth", "--out", out, "--people", "1500", "--seed", "2", "--quiet"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(out, "exports", "thames-valley", "tv_occurrence_nominals.csv")
+	stdout, _, err := run(t, nil, "profile", "draft", "--force", "thames-valley", file)
+	if err != nil {
+		t.Fatalf("profile draft: %v", err)
+	}
+	prof := filepath.Join(t.TempDir(), "tv.toml")
+	if err := os.WriteFile(prof, []byte(stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check, _, err := run(t, nil, "profile", "check", "--profile", prof, file)
+	if err != nil || !strings.Contains(check, "rows read;") {
+		t.Fatalf("checking the draft: %v\n%s", err, check)
+	}
+	_, _, err = run(t, nil, "profile", "draft", "--force", "gotham", file)
+	if pole.ErrorField(err) != "force" {
+		t.Fatalf("an unknown force: got %v", err)
+	}
+}

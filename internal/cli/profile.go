@@ -13,7 +13,7 @@ import (
 // runProfile dispatches the profile subcommands.
 func runProfile(ctx context.Context, m *Main, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		fmt.Fprintln(m.stdout, "Usage: caselink profile check --profile FILE [--rows N] EXPORT...\n\nWork with mapping profiles.\n\nSubcommands:\n  check   read exports through a profile and show how rows map and every problem, writing nothing")
+		fmt.Fprintln(m.stdout, "Usage: caselink profile check --profile FILE [--rows N] EXPORT...\n\nWork with mapping profiles.\n\nSubcommands:\n  check   read exports through a profile and show how rows map and every problem, writing nothing\n  draft   propose a profile for a delimited export nobody has seen before")
 		if len(args) == 0 {
 			return pole.Invalid("command", "profile needs a subcommand")
 		}
@@ -22,8 +22,10 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 	switch args[0] {
 	case "check":
 		return runProfileCheck(ctx, m, args[1:])
+	case "draft":
+		return runProfileDraft(m, args[1:])
 	}
-	return pole.Invalid("command", "unknown profile subcommand %q (check)", args[0])
+	return pole.Invalid("command", "unknown profile subcommand %q (check or draft)", args[0])
 }
 
 func runProfileCheck(ctx context.Context, m *Main, args []string) error {
@@ -53,6 +55,33 @@ func runProfileCheck(ctx context.Context, m *Main, args []string) error {
 		}
 		printCheck(m.stdout, p, rep)
 	}
+	return nil
+}
+
+func runProfileDraft(m *Main, args []string) error {
+	fs := m.flags("profile")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: caselink profile draft --force CODE EXPORT\n\nPropose a mapping profile from a delimited export's header and first rows, on\nstandard output, for a person to review before profile check.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	force := fs.String("force", "", "the code of the force the export comes from (required)")
+	files, err := m.parseWithArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return pole.Invalid("arguments", "draft reads one export file")
+	}
+	if _, ok := pole.ForceByCode(*force); !ok {
+		fs.Usage()
+		return pole.Invalid("force", "unknown force code %q", *force)
+	}
+	text, err := ingest.Draft(files[0], *force)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(m.stdout, text)
 	return nil
 }
 

@@ -1,0 +1,80 @@
+package ingest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestADraftOfAnExportThatUsesCaselinksCodesChecksCleanAsItStands drafts a
+// profile for the comma-separated synthetic export, which writes caselink's
+// own codes: as drafted it must read the file with only the planted defects
+// kept out.
+func TestADraftOfAnExportThatUsesCaselinksCodesChecksCleanAsItStands(t *testing.T) {
+	out, err := synthSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(out, "exports", "west-yorkshire", "wy_occurrence_nominals.csv")
+	text, err := Draft(file, "west-yorkshire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParseProfile("draft.toml", []byte(text))
+	if err != nil {
+		t.Fatalf("the draft does not load: %v\n%s", err, text)
+	}
+	rep, err := Check(ctx, p, file, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for k := range plantedDefects(t, out) {
+		if k.file == "west-yorkshire/wy_occurrence_nominals.csv" {
+			want++
+		}
+	}
+	if rep.Quarantined != want || len(rep.Warnings) != 0 {
+		t.Fatalf("drafted profile: %d rows kept out (want %d) and %d warnings; first problems %+v", rep.Quarantined, want, len(rep.Warnings), rep.Problems[:min(3, len(rep.Problems))])
+	}
+}
+
+func TestADraftFindsTheFormatAndListsLabelsToMap(t *testing.T) {
+	out, err := synthSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		force, file string
+		want        []string
+	}{
+		{"lancashire", "lc_crime_export.csv", []string{`delimiter = ";"`, `encoding = "windows-1252"`, `skip_lines = 1`, `"dd/mm/yyyy"`,
+			`name = { column = "Name", style = "surname_comma_forenames" }`, `phones = { column = "Telephone", split = "/" }`, `# "Male" = ""`}},
+		{"west-midlands", "wm_connect_extract.tsv", []string{`delimiter = "\t"`, `"dd Month yyyy"`, `forenames = "GIVEN_NAMES"`, `offence_codes = { column = "HO_CODES", split = " " }`}},
+		{"south-yorkshire", "sy_nominal_index.csv", []string{`layout = "nominal_index"`, `"dd-mm-yy"`, `two_digit_year_pivot = 30`, `# "White British" = ""`}},
+		{"south-yorkshire", "sy_occurrence_nominal_links.csv", []string{`layout = "link_table"`, `[link]`}},
+	} {
+		text, err := Draft(filepath.Join(out, "exports", tc.force, tc.file), tc.force)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.file, err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the draft lacks %s:\n%s", tc.file, w, text)
+			}
+		}
+		if _, err := ParseProfile(tc.file+".toml", []byte(text)); err != nil {
+			t.Errorf("%s: the draft does not load: %v", tc.file, err)
+		}
+	}
+	json := filepath.Join(out, "exports", "greater-manchester", "gm_occurrences.jsonl")
+	if _, err := Draft(json, "greater-manchester"); err == nil || !strings.Contains(err.Error(), "JSON Lines") {
+		t.Fatalf("a JSON Lines file: got %v", err)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.csv")
+	os.WriteFile(empty, nil, 0o644)
+	if _, err := Draft(empty, "lancashire"); err == nil {
+		t.Fatal("an empty file: got a draft")
+	}
+}
