@@ -71,27 +71,34 @@ func TestMigrateTakesTheDatabaseFromTheEnvironment(t *testing.T) {
 	}
 }
 
-func TestDemoStoresTheSampleOnceAndReportsIt(t *testing.T) {
+func TestDemoLoadsTheSyntheticDataSetOnceAndReportsIt(t *testing.T) {
 	db := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
 	out, _, err := run(t, nil, "demo", "--db", db)
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
-	for _, want := range []string{"all data here is synthetic", "West Yorkshire Police", "4 cases closed with no further action", "13WY0412"} {
+	for _, want := range []string{"all data here is synthetic", "south-yorkshire/sy_occurrence_nominal_links.csv", "West Yorkshire Police", "outcome 18:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
-	out, _, err = run(t, nil, "demo", "--db", db)
-	if err != nil || !strings.Contains(out, "sample already stored") || !strings.Contains(out, "4 cases closed") {
-		t.Fatalf("second demo: got %q (%v), want the same holdings, nothing loaded twice", out, err)
+	if strings.Contains(out, "already loaded") {
+		t.Errorf("a first demo found files already loaded:\n%s", out)
+	}
+	again, _, err := run(t, nil, "demo", "--db", db)
+	if err != nil || !strings.Contains(again, "already loaded") || strings.Contains(again, "rows:") {
+		t.Fatalf("second demo: got %q (%v), want every file already loaded", again, err)
+	}
+	tail := func(s string) string { return s[strings.Index(s, "3. the database holds"):] }
+	if tail(out) != tail(again) {
+		t.Fatalf("the holdings changed on a second run:\n%s\n---\n%s", tail(out), tail(again))
 	}
 }
 
 func TestDemoRunsOnPostgres(t *testing.T) {
 	schema := storetest.PostgresDSN(t)
 	out, _, err := run(t, nil, "demo", "--db", schema)
-	if err != nil || !strings.Contains(out, "4 cases closed with no further action") {
+	if err != nil || !strings.Contains(out, "3. the database holds") {
 		t.Fatalf("demo on PostgreSQL: got %q (%v)", out, err)
 	}
 }

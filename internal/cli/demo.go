@@ -2,16 +2,12 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"flag"
 	"fmt"
-	"iter"
 	"os"
 	"path/filepath"
-	"slices"
-	"time"
 
+	"github.com/caselink/caselink/internal/ingest"
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/store"
 	"github.com/caselink/caselink/internal/synth"
@@ -22,9 +18,9 @@ import (
 const demoPeople = 5_000
 
 // runDemo runs every stage caselink has on built-in synthetic data. It grows
-// with each capability: today it writes a synthetic national data set, then
-// creates the database, stores a small synthetic sample of cases, people and
-// events, and reports what it holds.
+// with each capability: today it writes the synthetic national data set,
+// loads every force's exports through their profiles, and reports what the
+// database holds.
 func runDemo(ctx context.Context, m *Main, args []string) error {
 	fs := m.flags("demo")
 	db := m.dbFlag(fs)
@@ -42,12 +38,14 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	}
 	fmt.Fprintf(m.stdout, "caselink demo: all data here is synthetic\ndatabase: %s\n\n", store.Redact(dsn))
 
-	sum, err := synth.Generate(ctx, synth.Config{Out: filepath.Join(dir, "synth"), Seed: 1, People: demoPeople})
+	set := filepath.Join(dir, "synth")
+	sum, err := synth.Generate(ctx, synth.Config{Out: set, Seed: 1, People: demoPeople})
 	if err != nil {
 		return err
 	}
-	printSynthSummary(m, filepath.Join(dir, "synth"), sum)
-	fmt.Fprintln(m.stdout, "\nLoading these exports needs their mapping profiles, which ingest will bring; until then the\ndatabase holds a small built-in sample.")
+	fmt.Fprintf(m.stdout, "1. synthetic data set in %s: %d people, %d cases, %d person records in %d forces' exports\n\n",
+		set, sum.People, sum.Cases, sum.Mentions, len(forceDirs(set)))
+
 	s, err := store.Open(ctx, dsn)
 	if err != nil {
 		return err
@@ -56,14 +54,55 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if _, err := s.Migrate(ctx); err != nil {
 		return err
 	}
-	loaded, err := loadDemoSample(ctx, s)
+	fmt.Fprintln(m.stdout, "2. ingest, each file through its force's profile:")
+	if err := ingestSet(ctx, m, s, set); err != nil {
+		return err
+	}
+	return reportHoldings(ctx, m, s)
+}
+
+func forceDirs(set string) []string {
+	dirs, _ := filepath.Glob(filepath.Join(set, "exports", "*"))
+	return dirs
+}
+
+// ingestSet loads every export of a synthetic data set in an order that
+// stores what each file names before the file.
+func ingestSet(ctx context.Context, m *Main, s *store.Store, set string) error {
+	paths, err := filepath.Glob(filepath.Join(set, "profiles", "*.toml"))
 	if err != nil {
 		return err
 	}
-	if loaded == 0 {
-		fmt.Fprintln(m.stdout, "sample already stored; nothing loaded")
+	var profiles []*ingest.Profile
+	for _, p := range paths {
+		prof, err := ingest.LoadProfile(p)
+		if err != nil {
+			return err
+		}
+		profiles = append(profiles, prof)
 	}
-	return reportHoldings(ctx, m, s)
+	ingest.SortForLoading(profiles)
+	for _, p := range profiles {
+		files, _ := filepath.Glob(filepath.Join(set, "exports", p.Force, "*"))
+		for _, f := range files {
+			if !p.Matches(f) {
+				continue
+			}
+			rep, err := ingest.Ingest(ctx, s, p, f, ingest.Options{LoadedBy: "caselink demo"})
+			if err != nil {
+				return err
+			}
+			name := p.Force + "/" + filepath.Base(f)
+			if rep.AlreadyLoaded {
+				fmt.Fprintf(m.stdout, "   %-56s already loaded\n", name)
+				continue
+			}
+			c := rep.Counts
+			fmt.Fprintf(m.stdout, "   %-56s %6d rows: %5d cases %6d people %6d events %5d links, %d quarantined\n",
+				name, rep.Rows, c.Cases, c.Mentions, c.Events, c.Involvements, rep.Quarantined)
+		}
+	}
+	return nil
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {
@@ -72,128 +111,36 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
-// reportHoldings prints what the store holds, force by force.
+// reportHoldings prints what the store holds, force by force, and the cases
+// closed without further action that the review will start from.
 func reportHoldings(ctx context.Context, m *Main, s *store.Store) error {
-	sources, _, err := s.FindSources(ctx, pole.SourceFilter{})
-	if err != nil {
-		return err
-	}
-	forces := map[string]bool{}
-	for _, src := range sources {
-		forces[src.Force] = true
-	}
-	codes := make([]string, 0, len(forces))
-	for f := range forces {
-		codes = append(codes, f)
-	}
-	slices.Sort(codes)
-	fmt.Fprintf(m.stdout, "\n%-26s %6s %8s %8s %7s\n", "force", "cases", "victims", "suspects", "events")
-	for _, code := range codes {
-		force, _ := pole.ForceByCode(code)
-		cases, nc, err := s.FindCases(ctx, pole.CaseFilter{Force: code})
+	fmt.Fprintf(m.stdout, "\n3. the database holds:\n   %-28s %7s %8s %8s %9s\n", "force", "cases", "victims", "suspects", "sources")
+	for _, f := range pole.Forces() {
+		_, nsrc, err := s.FindSources(ctx, pole.SourceFilter{Force: f.Code, Limit: 1})
 		if err != nil {
 			return err
 		}
-		_, nv, err := s.FindMentions(ctx, pole.MentionFilter{Force: code, Role: pole.RoleVictim})
-		if err != nil {
-			return err
-		}
-		_, ns, err := s.FindMentions(ctx, pole.MentionFilter{Force: code, Role: pole.RoleSuspect})
-		if err != nil {
-			return err
-		}
-		events := 0
-		for _, c := range cases {
-			_, n, err := s.FindEvents(ctx, pole.EventFilter{CaseID: c.ID})
-			if err != nil {
-				return err
-			}
-			events += n
-		}
-		fmt.Fprintf(m.stdout, "%-26s %6d %8d %8d %7d\n", force.Name, nc, nv, ns, events)
-	}
-	nfa, n, err := s.FindCases(ctx, pole.CaseFilter{OutcomeTypes: []int{14, 15, 16, 18, 21}})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(m.stdout, "\n%d cases closed with no further action (outcomes 14, 15, 16, 18, 21):\n", n)
-	for _, c := range nfa {
-		o, _ := pole.OutcomeByCode(c.OutcomeType)
-		fmt.Fprintf(m.stdout, "  %-20s %-16s outcome %2d  %s\n", c.Force, c.CrimeRef, c.OutcomeType, o.Name)
-	}
-	return nil
-}
-
-// loadDemoSample stores the built-in sample once, each force's export in one
-// transaction; it reports how many cases it stored (0 when the sample was
-// already there).
-func loadDemoSample(ctx context.Context, s *store.Store) (int, error) {
-	stored := 0
-	for _, df := range demoSample() {
-		sum := sha256.Sum256([]byte("caselink demo sample v1 " + df.force))
-		hash := hex.EncodeToString(sum[:])
-		if _, n, err := s.FindSources(ctx, pole.SourceFilter{Force: df.force, SHA256: hash}); err != nil {
-			return 0, err
-		} else if n > 0 {
+		if nsrc == 0 {
 			continue
 		}
-		src := &pole.Source{
-			Force: df.force, System: df.system, FileName: df.force + "-demo.csv", Profile: "demo",
-			ReceivedAt: time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC), SHA256: hash, RowCount: len(df.cases),
-		}
-		// Ids are assigned here rather than by the store so that people and
-		// events can name their case before anything is written.
-		var cases []*pole.Case
-		var mentions []*pole.Mention
-		var events []*pole.Event
-		for i, dc := range df.cases {
-			c := dc.c
-			c.ID = demoID(df.force, i)
-			c.Force, c.Provenance = df.force, pole.Provenance{SourceID: src.ID, SourceRow: i + 1}
-			cases = append(cases, &c)
-			for _, p := range dc.people {
-				p.CaseID, p.Provenance = c.ID, c.Provenance
-				mentions = append(mentions, &p)
-			}
-			for _, e := range dc.events {
-				e.CaseID, e.Provenance = c.ID, c.Provenance
-				events = append(events, &e)
-			}
-		}
-		src.ID = demoID(df.force, -1)
-		for _, c := range cases {
-			c.SourceID = src.ID
-		}
-		for _, m := range mentions {
-			m.SourceID = src.ID
-		}
-		for _, e := range events {
-			e.SourceID = src.ID
-		}
-		n, err := s.LoadExport(ctx, store.Export{Source: src, Cases: each(cases), Mentions: each(mentions), Events: each(events)})
+		_, nc, err := s.FindCases(ctx, pole.CaseFilter{Force: f.Code, Limit: 1})
 		if err != nil {
-			return 0, err
+			return err
 		}
-		stored += n.Cases
-	}
-	return stored, nil
-}
-
-// demoID is a fixed, valid UUID for the nth record of a force's sample, so
-// that every run of the demo stores the same ids.
-func demoID(force string, n int) string {
-	sum := sha256.Sum256([]byte(fmt.Sprintf("caselink demo %s %d", force, n)))
-	h := hex.EncodeToString(sum[:16])
-	return h[:8] + "-" + h[8:12] + "-7" + h[13:16] + "-8" + h[17:20] + "-" + h[20:32]
-}
-
-// each yields each element with a nil error, as the Load methods take.
-func each[T any](list []*T) iter.Seq2[*T, error] {
-	return func(yield func(*T, error) bool) {
-		for _, v := range list {
-			if !yield(v, nil) {
-				return
-			}
+		roles, err := s.CountRoles(ctx, f.Code)
+		if err != nil {
+			return err
 		}
+		fmt.Fprintf(m.stdout, "   %-28s %7d %8d %8d %9d\n", f.Name, nc, roles[pole.RoleVictim], roles[pole.RoleSuspect], nsrc)
 	}
+	fmt.Fprintln(m.stdout, "\n   cases closed with no further action, by outcome:")
+	for _, code := range []int{14, 15, 16, 18, 21} {
+		_, n, err := s.FindCases(ctx, pole.CaseFilter{OutcomeTypes: []int{code}, Limit: 1})
+		if err != nil {
+			return err
+		}
+		o, _ := pole.OutcomeByCode(code)
+		fmt.Fprintf(m.stdout, "   %6d  outcome %d: %s\n", n, code, o.Name)
+	}
+	return nil
 }

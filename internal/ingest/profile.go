@@ -444,3 +444,34 @@ func (p *Profile) Matches(fileName string) bool {
 	ok, _ := path.Match(p.Files, path.Base(fileName))
 	return ok
 }
+
+// loadRank orders layouts so that what a file names is stored before it:
+// people and cases before the links and events between them.
+func (l Layout) loadRank() int {
+	switch l {
+	case NominalIndex:
+		return 0
+	case CaseList:
+		return 1
+	case PersonRows, JSONCases:
+		return 2
+	case LinkTable:
+		return 3
+	default:
+		return 4
+	}
+}
+
+// SortForLoading orders profiles by force, and within a force so that each
+// file's references are stored before it is loaded.
+func SortForLoading(profiles []*Profile) {
+	slices.SortStableFunc(profiles, func(a, b *Profile) int {
+		if c := strings.Compare(a.Force, b.Force); c != 0 {
+			return c
+		}
+		if c := a.Layout.loadRank() - b.Layout.loadRank(); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Path, b.Path)
+	})
+}

@@ -179,3 +179,30 @@ func (s *Store) idsByKey(ctx context.Context, op, prefix, force string, keys []s
 	}
 	return out, nil
 }
+
+// CountRoles counts the appearances of people in a force's cases by role:
+// person records that name their case, and the links of a nominal index's
+// people to cases.
+func (s *Store) CountRoles(ctx context.Context, force string) (map[pole.Role]int, error) {
+	const op = "store.CountRoles"
+	q := `SELECT role, count(*) FROM (
+		SELECT m.role FROM ` + mentionFrom + ` WHERE s.force = ? AND m.case_id IS NOT NULL
+		UNION ALL
+		SELECT i.role FROM involvements i JOIN cases c ON c.id = i.case_id WHERE c.force = ?
+	) appearances GROUP BY role`
+	rows, err := s.r.QueryContext(ctx, s.eng.rebind(q), force, force)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	defer rows.Close()
+	out := map[pole.Role]int{}
+	for rows.Next() {
+		var role string
+		var n int
+		if err := rows.Scan(&role, &n); err != nil {
+			return nil, pole.E(op, err)
+		}
+		out[pole.Role(role)] = n
+	}
+	return out, pole.E(op, rows.Err())
+}

@@ -65,6 +65,10 @@ func TestLoadExportKeepsQuarantineNotesAndInvolvements(t *testing.T) {
 		if src.LoadedBy != "analyst1" {
 			t.Fatalf("loaded by: got %q", src.LoadedBy)
 		}
+		roles, err := s.CountRoles(ctx, "south-yorkshire")
+		if err != nil || roles[pole.RoleSuspect] != 1 || len(roles) != 1 {
+			t.Fatalf("CountRoles: got %v (%v), want the one linked suspect", roles, err)
+		}
 		dup := *inv
 		dup.ID = ""
 		links2 := &pole.Source{Force: "south-yorkshire", FileName: "sy_links2.csv", ReceivedAt: sampleTime, SHA256: fmt.Sprintf("%064x", sourceSeq.Add(1)), RowCount: 1}
