@@ -49,9 +49,9 @@ func runIngest(ctx context.Context, m *Main, args []string) error {
 			continue
 		}
 		c := rep.Counts
-		fmt.Fprintf(m.stdout, "%s: %d rows in %.1fs (%.0f rows/s): %d cases, %d people, %d events, %d links stored; %d rows quarantined; %d warnings, %d repairs (source %s)\n",
+		fmt.Fprintf(m.stdout, "%s: %d rows in %.1fs (%.0f rows/s): %d cases, %d people, %d events, %d links stored; %d cases and %d people updated (earlier versions kept), %d and %d unchanged; %d rows quarantined; %d warnings, %d repairs (source %s)\n",
 			f, rep.Rows, rep.Elapsed.Seconds(), float64(rep.Rows)/rep.Elapsed.Seconds(), c.Cases, c.Mentions, c.Events, c.Involvements,
-			rep.Quarantined, rep.Warnings, rep.Repairs, rep.Source.ID)
+			c.CasesUpdated, c.MentionsUpdated, rep.UnchangedCases, rep.UnchangedPeople, rep.Quarantined, rep.Warnings, rep.Repairs, rep.Source.ID)
 	}
 	return nil
 }

@@ -39,16 +39,21 @@ type Report struct {
 	Rows          int  // data rows read
 	Quarantined   int  // rows kept out
 	Counts        store.LoadCounts
-	Warnings      int
-	Repairs       int
-	Elapsed       time.Duration
+	// Cases and people an earlier export stored, that this one repeats
+	// unchanged: not written again.
+	UnchangedCases, UnchangedPeople int
+	Warnings                        int
+	Repairs                         int
+	Elapsed                         time.Duration
 }
 
 // Ingest loads one export file through its profile: every row that maps
 // cleanly is stored, every other row is quarantined with what was wrong,
 // and all of it is one transaction, so a failure or a killed process
 // leaves nothing of the file behind and a re-run starts clean. The same
-// file twice changes nothing.
+// file twice changes nothing; a newer export of the force updates the
+// cases and people that changed, keeping their earlier versions as history,
+// and duplicates nothing.
 func Ingest(ctx context.Context, st *store.Store, p *Profile, file string, opt Options) (*Report, error) {
 	const op = "ingest.Ingest"
 	start := time.Now()
@@ -81,11 +86,13 @@ func Ingest(ctx context.Context, st *store.Store, p *Profile, file string, opt O
 	counts, err := st.LoadExport(ctx, store.Export{
 		Source: src, Cases: each(b.cases), Mentions: each(b.people), Events: each(b.events),
 		Involvements: each(b.involvements), Quarantine: each(b.quarantine), Notes: each(b.notes),
+		CaseUpdates: b.caseUpdates, MentionUpdates: b.mentionUpdates,
 	})
 	if err != nil {
 		return nil, pole.E(op, err)
 	}
 	rep.Source, rep.Rows, rep.Quarantined, rep.Counts = src, b.rows, b.rejected, counts
+	rep.UnchangedCases, rep.UnchangedPeople = b.unchangedCases, b.unchangedPeople
 	for _, n := range b.notes {
 		if n.Kind == "warning" {
 			rep.Warnings++
@@ -142,6 +149,12 @@ type batch struct {
 	involvements []*pole.Involvement
 	quarantine   []*pole.QuarantinedRow
 	notes        []*pole.IngestNote
+	// What an earlier export of the force stored already.
+	caseUpdates     []store.CaseUpdate
+	mentionUpdates  []store.MentionUpdate
+	storedEvents    map[string]bool
+	unchangedCases  int
+	unchangedPeople int
 }
 
 // readAll maps every row of the file, keeping rows with problems apart.
@@ -151,7 +164,7 @@ func readAll(ctx context.Context, p *Profile, file, srcID string, size int64, pr
 		return nil, err
 	}
 	defer r.close()
-	b := &batch{srcID: srcID, caseByRef: map[string]*pole.Case{}, personByRec: map[string]*pole.Mention{}, personRow: map[string]int{}}
+	b := &batch{srcID: srcID, caseByRef: map[string]*pole.Case{}, personByRec: map[string]*pole.Mention{}, personRow: map[string]int{}, storedEvents: map[string]bool{}}
 	for {
 		if b.rows%4096 == 0 {
 			if err := ctx.Err(); err != nil {

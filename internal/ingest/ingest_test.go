@@ -2,8 +2,12 @@ package ingest
 
 import (
 	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -123,27 +127,80 @@ func TestIngestOfTheSameFileTwiceChangesNothing(t *testing.T) {
 	})
 }
 
-func TestIngestRefusesANewerExportOfStoredCasesWritingNothing(t *testing.T) {
+func TestANewerExportUpdatesWhatChangedKeepsHistoryAndDuplicatesNothing(t *testing.T) {
 	out, err := synthSet()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := storetest.SQLite(t)
-	ingestForce(t, s, out, "west-yorkshire")
-	// The same cases in a file with other bytes, as a newer export would be.
-	src := filepath.Join(out, "exports", "west-yorkshire", "wy_occurrence_nominals.csv")
-	b, _ := os.ReadFile(src)
-	newer := filepath.Join(t.TempDir(), "wy_occurrence_nominals.csv")
-	if err := os.WriteFile(newer, append(b, b[len(b)-1]), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p, _ := LoadProfile(filepath.Join(out, "profiles", "west-yorkshire.toml"))
-	_, sources, _ := s.FindSources(ctx, pole.SourceFilter{})
-	_, err = Ingest(ctx, s, p, newer, Options{LoadedBy: "test"})
-	if pole.ErrorCode(err) != pole.ECONFLICT || !strings.Contains(err.Error(), "already stored from an earlier export") {
-		t.Fatalf("got %v, want ECONFLICT naming the stored case", err)
-	}
-	if _, after, _ := s.FindSources(ctx, pole.SourceFilter{}); after != sources {
-		t.Fatalf("sources went from %d to %d after a refused file", sources, after)
-	}
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		first := ingestForce(t, s, out, "west-yorkshire")[0]
+		_, cases, _ := s.FindCases(ctx, pole.CaseFilter{Limit: 1})
+		_, people, _ := s.FindMentions(ctx, pole.MentionFilter{Limit: 1})
+		_, events, _ := s.FindEvents(ctx, pole.EventFilter{Limit: 1})
+
+		// The newer export: one case's outcome changed on every row of it,
+		// and one person's surname corrected.
+		src := filepath.Join(out, "exports", "west-yorkshire", "wy_occurrence_nominals.csv")
+		b, _ := os.ReadFile(src)
+		banner, body, _ := strings.Cut(string(b), "\n")
+		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := func(name string) int { return slices.Index(rows[0], name) }
+		ref, outcome, surname, personRef := col("OccurrenceRef"), col("OutcomeCode"), col("Surname"), col("PersonRef")
+		target, changed := rows[1][ref], "21"
+		if rows[1][outcome] == changed {
+			changed = "16"
+		}
+		for _, r := range rows[1:] {
+			if r[ref] == target {
+				r[outcome] = changed
+			}
+		}
+		rows[5][surname] = rows[5][surname] + "-Corrected"
+		var buf strings.Builder
+		buf.WriteString(banner + "\n")
+		w := csv.NewWriter(&buf)
+		w.WriteAll(rows)
+		newer := filepath.Join(t.TempDir(), "wy_occurrence_nominals.csv")
+		if err := os.WriteFile(newer, []byte(buf.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := LoadProfile(filepath.Join(out, "profiles", "west-yorkshire.toml"))
+		rep, err := Ingest(ctx, s, p, newer, Options{LoadedBy: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := rep.Counts
+		if c.Cases != 0 || c.Mentions != 0 || c.Events != 0 || c.CasesUpdated != 1 || c.MentionsUpdated != 1 {
+			t.Fatalf("newer export: %+v, want one case and one person updated and nothing new", c)
+		}
+		if rep.UnchangedCases == 0 || rep.UnchangedPeople == 0 {
+			t.Fatalf("newer export: %d cases and %d people unchanged, want the rest", rep.UnchangedCases, rep.UnchangedPeople)
+		}
+		_, cases2, _ := s.FindCases(ctx, pole.CaseFilter{Limit: 1})
+		_, people2, _ := s.FindMentions(ctx, pole.MentionFilter{Limit: 1})
+		_, events2, _ := s.FindEvents(ctx, pole.EventFilter{Limit: 1})
+		if cases2 != cases || people2 != people || events2 != events {
+			t.Fatalf("counts went from %d/%d/%d to %d/%d/%d: something was duplicated", cases, people, events, cases2, people2, events2)
+		}
+		list, _, _ := s.FindCases(ctx, pole.CaseFilter{Force: "west-yorkshire", CrimeRef: target})
+		now := list[0]
+		if fmt.Sprint(now.OutcomeType) != changed || now.Version != 2 || now.SourceID != rep.Source.ID {
+			t.Fatalf("updated case: outcome %d version %d source %s", now.OutcomeType, now.Version, now.SourceID)
+		}
+		hist, err := s.FindHistory(ctx, "case", now.ID)
+		if err != nil || len(hist) != 1 || hist[0].Version != 1 || hist[0].SourceID != first.Source.ID || hist[0].ReplacedBy != rep.Source.ID {
+			t.Fatalf("history: %+v (%v)", hist, err)
+		}
+		var was pole.Case
+		if err := json.Unmarshal([]byte(hist[0].Data), &was); err != nil || fmt.Sprint(was.OutcomeType) == changed {
+			t.Fatalf("the kept version says outcome %d (%v), want the earlier one", was.OutcomeType, err)
+		}
+		moved, _, _ := s.FindMentions(ctx, pole.MentionFilter{RecordID: rows[5][personRef]})
+		if len(moved) != 1 || !strings.HasSuffix(moved[0].Surname, "-Corrected") || moved[0].Version != 2 {
+			t.Fatalf("updated person: %+v", moved)
+		}
+	})
 }

@@ -35,3 +35,17 @@ type Involvement struct {
 	Provenance
 	CreatedAt time.Time
 }
+
+// RecordVersion is an earlier version of a case or a person record, kept
+// when a newer export changed it: what it said, which export said it, and
+// which export replaced it.
+type RecordVersion struct {
+	ID         string
+	Kind       string // "case" or "mention"
+	RecordID   string
+	Version    int
+	Data       string // the record as it was, in JSON
+	SourceID   string // the export it came from
+	ReplacedBy string // the export that replaced it
+	ReplacedAt time.Time
+}

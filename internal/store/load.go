@@ -38,11 +38,16 @@ type Export struct {
 	Involvements iter.Seq2[*pole.Involvement, error]
 	Quarantine   iter.Seq2[*pole.QuarantinedRow, error]
 	Notes        iter.Seq2[*pole.IngestNote, error]
+	// CaseUpdates and MentionUpdates bring stored records up to date,
+	// keeping what they replace as history.
+	CaseUpdates    []CaseUpdate
+	MentionUpdates []MentionUpdate
 }
 
 // LoadCounts says how many records of each kind a load stored.
 type LoadCounts struct {
 	Cases, Mentions, Events, Involvements, Quarantined, Notes int
+	CasesUpdated, MentionsUpdated                             int
 }
 
 // LoadExport stores a whole export in one transaction: if any record is bad
@@ -78,11 +83,19 @@ func (s *Store) LoadExport(ctx context.Context, e Export) (LoadCounts, error) {
 				return err
 			}
 		}
+		if err := s.updateCases(ctx, bt, l, e.Source.ID, e.CaseUpdates); err != nil {
+			return err
+		}
+		counts.CasesUpdated = len(e.CaseUpdates)
 		if e.Mentions != nil {
 			if counts.Mentions, err = loadStream(ctx, s, bt, "mention", "mentions", mentionInsertColumns, e.Mentions, l.mentionValues); err != nil {
 				return err
 			}
 		}
+		if err := s.updateMentions(ctx, bt, l, e.Source.ID, e.MentionUpdates); err != nil {
+			return err
+		}
+		counts.MentionsUpdated = len(e.MentionUpdates)
 		if e.Events != nil {
 			if counts.Events, err = loadStream(ctx, s, bt, "event", "events", eventColumns, e.Events, l.eventValues); err != nil {
 				return err

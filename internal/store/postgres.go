@@ -133,6 +133,14 @@ func (e postgresEngine) beginBulk(ctx context.Context, _ *Store) (bulkTx, error)
 
 func (b *postgresBulk) commit(ctx context.Context) error { return b.tx.Commit(ctx) }
 
+func (b *postgresBulk) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	tag, err := b.tx.Exec(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
+}
+
 func (b *postgresBulk) rollback(ctx context.Context) error {
 	if err := b.tx.Rollback(ctx); err != nil && !errors.Is(err, pgx.ErrTxClosed) {
 		return err

@@ -105,7 +105,15 @@ func (e sqliteEngine) beginBulk(ctx context.Context, s *Store) (bulkTx, error) {
 	return &sqliteBulk{eng: e, tx: tx}, nil
 }
 
-func (b *sqliteBulk) commit(context.Context) error   { return b.tx.Commit() }
+func (b *sqliteBulk) commit(context.Context) error { return b.tx.Commit() }
+
+func (b *sqliteBulk) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	res, err := b.tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
 func (b *sqliteBulk) rollback(context.Context) error { return ignoreDone(b.tx.Rollback()) }
 
 // batch is rowsPerInsert rows (fewer at the end) of bound values.

@@ -62,6 +62,8 @@ type bulkTx interface {
 	// insert writes the rows that next yields into table until next returns
 	// a nil row. A failure that can be pinned on one row is a *rowError.
 	insert(ctx context.Context, table string, columns []string, next func() ([]any, error)) (int, error)
+	// exec runs one statement (already rebound) and reports rows affected.
+	exec(ctx context.Context, query string, args ...any) (int64, error)
 	commit(ctx context.Context) error
 	rollback(ctx context.Context) error
 }
