@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/caselink/caselink/internal/store/storetest"
 )
 
 // onsDir holds the ONS working-linkage files, beside the repository.
@@ -66,6 +68,30 @@ func TestONSFilesReadAsNominalIndexesWithTheirMixedDatesAndPostcodes(t *testing.
 		}
 		if found != len(tc.want) {
 			t.Errorf("file %s: found %d of the %d records checked", tc.side, found, len(tc.want))
+		}
+	}
+}
+
+func TestONSFilesIngestAsNominalIndexes(t *testing.T) {
+	s := storetest.SQLite(t)
+	for _, tc := range []struct {
+		side           string
+		stored, reject int
+	}{{"a", 14913, 21}, {"b", 7428, 6}} {
+		p, err := LoadProfile(filepath.Join("testdata", "ons_"+tc.side+".toml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Ingest(context.Background(), s, p, onsFile(t, tc.side), Options{LoadedBy: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Counts.Mentions != tc.stored || rep.Quarantined != tc.reject || rep.Warnings == 0 {
+			t.Fatalf("file %s: %d stored, %d quarantined, %d warnings; want %d, %d and the partial postcodes warned", tc.side, rep.Counts.Mentions, rep.Quarantined, rep.Warnings, tc.stored, tc.reject)
+		}
+		notes, err := s.FindIngestNotes(context.Background(), rep.Source.ID)
+		if err != nil || len(notes) != rep.Warnings || notes[0].Kind != "warning" || notes[0].Value == "" {
+			t.Fatalf("file %s: notes %d (%v), want the %d warnings with their values", tc.side, len(notes), err, rep.Warnings)
 		}
 	}
 }

@@ -35,7 +35,7 @@ func (b *batch) resolve(ctx context.Context, st *store.Store, p *Profile) error 
 	if err != nil {
 		return err
 	}
-	storedPeople, err := st.MentionIDsByRecord(ctx, p.Force, unique(records))
+	storedPeople, err := st.MentionIDsByRecord(ctx, p.Force, p.System, unique(records))
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (b *batch) resolve(ctx context.Context, st *store.Store, p *Profile) error 
 }
 
 // matchStored finds the file's cases and people that the force's earlier
-// exports stored already: unchanged ones are not written again, changed ones
+// exports stored already (people within the same records system): unchanged ones are not written again, changed ones
 // become updates that keep the earlier version as history, and the file's
 // people, events and links point at the stored ids.
 func (b *batch) matchStored(ctx context.Context, st *store.Store, p *Profile) error {
@@ -144,7 +144,7 @@ func (b *batch) matchStored(ctx context.Context, st *store.Store, p *Profile) er
 		}
 		records = append(records, m.RecordID)
 	}
-	storedPeople, err := st.MentionIDsByRecord(ctx, p.Force, records)
+	storedPeople, err := st.MentionIDsByRecord(ctx, p.Force, p.System, records)
 	if err != nil {
 		return err
 	}

@@ -137,26 +137,26 @@ func (s *Store) FindInvolvements(ctx context.Context, caseID, mentionID string) 
 // CaseIDsByRef maps the given crime references of a force to the ids of
 // their stored cases; references not stored are absent.
 func (s *Store) CaseIDsByRef(ctx context.Context, force string, refs []string) (map[string]string, error) {
-	return s.idsByKey(ctx, "store.CaseIDsByRef", "SELECT crime_ref, id FROM cases WHERE force = ? AND crime_ref IN ", force, refs)
+	return s.idsByKey(ctx, "store.CaseIDsByRef", "SELECT crime_ref, id FROM cases WHERE force = ? AND crime_ref IN ", []any{force}, refs)
 }
 
-// MentionIDsByRecord maps the given record ids of a force's sources to the
-// ids of their stored mentions. A record id given by two of the force's
-// sources maps to the most recently stored.
-func (s *Store) MentionIDsByRecord(ctx context.Context, force string, records []string) (map[string]string, error) {
+// MentionIDsByRecord maps record ids to the ids of the stored mentions of
+// one records system of a force: record ids are unique within a system,
+// not across a force's systems or other bodies' data sets.
+func (s *Store) MentionIDsByRecord(ctx context.Context, force, system string, records []string) (map[string]string, error) {
 	return s.idsByKey(ctx, "store.MentionIDsByRecord",
-		"SELECT m.record_id, m.id FROM "+mentionFrom+" WHERE s.force = ? AND m.record_id IN ", force, records)
+		"SELECT m.record_id, m.id FROM "+mentionFrom+" WHERE s.force = ? AND s.system = ? AND m.record_id IN ", []any{force, system}, records)
 }
 
 // idsByKey looks keys up a chunk at a time, within the limits of bound
 // variables on both engines.
-func (s *Store) idsByKey(ctx context.Context, op, prefix, force string, keys []string) (map[string]string, error) {
+func (s *Store) idsByKey(ctx context.Context, op, prefix string, scope []any, keys []string) (map[string]string, error) {
 	const chunk = 500
 	out := make(map[string]string, len(keys))
 	for start := 0; start < len(keys); start += chunk {
 		part := keys[start:min(len(keys), start+chunk)]
-		args := make([]any, 0, len(part)+1)
-		args = append(args, force)
+		args := make([]any, 0, len(part)+len(scope))
+		args = append(args, scope...)
 		for _, k := range part {
 			args = append(args, k)
 		}

@@ -13,7 +13,7 @@ import (
 func TestLoadExportKeepsQuarantineNotesAndInvolvements(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *store.Store) {
 		// A nominal index force: people first, then cases, then the links.
-		people := &pole.Source{Force: "south-yorkshire", FileName: "sy_nominal_index.csv", ReceivedAt: sampleTime, SHA256: fmt.Sprintf("%064x", sourceSeq.Add(1)), RowCount: 3, LoadedBy: "analyst1"}
+		people := &pole.Source{Force: "south-yorkshire", System: "Niche", FileName: "sy_nominal_index.csv", ReceivedAt: sampleTime, SHA256: fmt.Sprintf("%064x", sourceSeq.Add(1)), RowCount: 3, LoadedBy: "analyst1"}
 		people.ID = "0190a000-0000-7000-8000-0000000000aa"
 		nominal := sampleMention(people, nil, "SY-N1", pole.RoleOther)
 		_, err := s.LoadExport(ctx, store.Export{Source: people, Mentions: each(nominal),
@@ -35,9 +35,12 @@ func TestLoadExportKeepsQuarantineNotesAndInvolvements(t *testing.T) {
 		if ids, _ := s.CaseIDsByRef(ctx, "west-yorkshire", []string{"19/SY/1"}); len(ids) != 0 {
 			t.Fatalf("another force's reference resolved: %v", ids)
 		}
-		mids, err := s.MentionIDsByRecord(ctx, "south-yorkshire", []string{"SY-N1"})
+		mids, err := s.MentionIDsByRecord(ctx, "south-yorkshire", "Niche", []string{"SY-N1"})
 		if err != nil || mids["SY-N1"] != nominal.ID {
 			t.Fatalf("MentionIDsByRecord: got %v (%v)", mids, err)
+		}
+		if other, _ := s.MentionIDsByRecord(ctx, "south-yorkshire", "Athena", []string{"SY-N1"}); len(other) != 0 {
+			t.Fatalf("another system's record ids resolved: %v", other)
 		}
 		links := &pole.Source{Force: "south-yorkshire", FileName: "sy_links.csv", ReceivedAt: sampleTime, SHA256: fmt.Sprintf("%064x", sourceSeq.Add(1)), RowCount: 1}
 		links.ID = "0190a000-0000-7000-8000-0000000000cc"
