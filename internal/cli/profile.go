@@ -122,24 +122,8 @@ func printCheck(w io.Writer, p *ingest.Profile, rep *ingest.CheckReport) {
 		}
 	}
 	fmt.Fprintf(w, "\n%d rows read; %d would load; %d would be quarantined.\n", rep.Rows, rep.Rows-rep.Quarantined, rep.Quarantined)
-	if len(rep.Problems) > 0 {
-		fmt.Fprintf(w, "Problems (%d):\n", len(rep.Problems)+rep.More)
-		for _, pb := range rep.Problems {
-			fmt.Fprintf(w, "  row %d  %s  %q: %s\n", pb.Row, pb.Field, pb.Value, pb.Reason)
-		}
-		if rep.More > 0 {
-			fmt.Fprintf(w, "  ... and %d more\n", rep.More)
-		}
-	}
-	if len(rep.Warnings) > 0 {
-		fmt.Fprintf(w, "Warnings, values left out of rows that load (%d):\n", len(rep.Warnings)+rep.MoreWarn)
-		for _, pb := range rep.Warnings {
-			fmt.Fprintf(w, "  row %d  %s  %q: %s\n", pb.Row, pb.Field, pb.Value, pb.Reason)
-		}
-		if rep.MoreWarn > 0 {
-			fmt.Fprintf(w, "  ... and %d more\n", rep.MoreWarn)
-		}
-	}
+	printProblems(w, "Problems", rep.Problems, rep.More)
+	printProblems(w, "Warnings, values left out of rows that load", rep.Warnings, rep.MoreWarn)
 	if len(rep.Unfound) > 0 {
 		fmt.Fprintf(w, "The profile's paths that matched nothing in any line (misspelt?): %s\n", strings.Join(rep.Unfound, ", "))
 	}
@@ -150,6 +134,19 @@ func printCheck(w io.Writer, p *ingest.Profile, rep *ingest.CheckReport) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+func printProblems(w io.Writer, title string, list []ingest.Problem, more int) {
+	if len(list) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%s (%d):\n", title, len(list)+more)
+	for _, pb := range list {
+		fmt.Fprintf(w, "  row %d  %s  %q: %s\n", pb.Row, pb.Field, pb.Value, pb.Reason)
+	}
+	if more > 0 {
+		fmt.Fprintf(w, "  ... and %d more\n", more)
+	}
 }
 
 func orDash(s string) string {

@@ -1,15 +1,13 @@
 package pole
 
 import (
-	"bytes"
 	"embed"
-	"encoding/csv"
-	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/caselink/caselink/internal/reftable"
 )
 
 // The code lists are compiled in so that every binary validates against the
@@ -143,28 +141,28 @@ func ObservedEthnicity(code string) (EthnicityCode, bool) {
 func (c *codeLists) loadForces() {
 	c.forceByCode = make(map[string]Force)
 	pncSeen := make(map[string]bool)
-	for _, row := range readCodeList("forces.csv", "code", "name", "pnc_code", "country", "kind") {
-		row.requireValues(0, 1, 2, 3, 4)
+	for _, row := range reftable.Read(codeListFiles, "pole", "codelists/forces.csv", "code", "name", "pnc_code", "country", "kind") {
+		row.RequireValues(0, 1, 2, 3, 4)
 		f := Force{
-			Code:    row.fields[0],
-			Name:    row.fields[1],
-			PNCCode: row.fields[2],
-			Country: row.fields[3],
-			Kind:    row.fields[4],
+			Code:    row.Fields[0],
+			Name:    row.Fields[1],
+			PNCCode: row.Fields[2],
+			Country: row.Fields[3],
+			Kind:    row.Fields[4],
 		}
 		if !isTwoDigits(f.PNCCode) {
-			row.fail("pnc_code %q is not two digits", f.PNCCode)
+			row.Fail("pnc_code %q is not two digits", f.PNCCode)
 		}
 		switch f.Kind {
 		case kindTerritorial, kindTransport, kindNational:
 		default:
-			row.fail("unknown kind %q", f.Kind)
+			row.Fail("unknown kind %q", f.Kind)
 		}
 		if _, dup := c.forceByCode[f.Code]; dup {
-			row.fail("duplicate code %q", f.Code)
+			row.Fail("duplicate code %q", f.Code)
 		}
 		if pncSeen[f.PNCCode] {
-			row.fail("duplicate pnc_code %q", f.PNCCode)
+			row.Fail("duplicate pnc_code %q", f.PNCCode)
 		}
 		pncSeen[f.PNCCode] = true
 		c.forceByCode[f.Code] = f
@@ -175,16 +173,16 @@ func (c *codeLists) loadForces() {
 
 func (c *codeLists) loadOutcomes() {
 	c.outcomeByCode = make(map[int]OutcomeType)
-	for _, row := range readCodeList("outcome_types.csv", "code", "name", "group") {
-		row.requireValues(0, 1)
-		code, err := strconv.Atoi(row.fields[0])
+	for _, row := range reftable.Read(codeListFiles, "pole", "codelists/outcome_types.csv", "code", "name", "group") {
+		row.RequireValues(0, 1)
+		code, err := strconv.Atoi(row.Fields[0])
 		if err != nil || code < firstOutcomeCode || code > lastOutcomeCode {
-			row.fail("code %q is not an outcome number from %d to %d", row.fields[0], firstOutcomeCode, lastOutcomeCode)
+			row.Fail("code %q is not an outcome number from %d to %d", row.Fields[0], firstOutcomeCode, lastOutcomeCode)
 		}
 		if _, dup := c.outcomeByCode[code]; dup {
-			row.fail("duplicate code %d", code)
+			row.Fail("duplicate code %d", code)
 		}
-		o := OutcomeType{Code: code, Name: row.fields[1], Group: row.fields[2]}
+		o := OutcomeType{Code: code, Name: row.Fields[1], Group: row.Fields[2]}
 		c.outcomeByCode[code] = o
 		c.outcomes = append(c.outcomes, o)
 	}
@@ -194,9 +192,9 @@ func (c *codeLists) loadOutcomes() {
 func (c *codeLists) loadEthnicity() {
 	c.selfDefined = make(map[string]EthnicityCode)
 	c.observed = make(map[string]EthnicityCode)
-	for _, row := range readCodeList("ethnicity_codes.csv", "scheme", "code", "label") {
-		row.requireValues(0, 1, 2)
-		e := EthnicityCode{Scheme: row.fields[0], Code: row.fields[1], Label: row.fields[2]}
+	for _, row := range reftable.Read(codeListFiles, "pole", "codelists/ethnicity_codes.csv", "scheme", "code", "label") {
+		row.RequireValues(0, 1, 2)
+		e := EthnicityCode{Scheme: row.Fields[0], Code: row.Fields[1], Label: row.Fields[2]}
 		// An unknown scheme fails loudly so that whoever adds one decides
 		// which lookup it belongs to instead of it silently matching neither.
 		var index map[string]EthnicityCode
@@ -206,76 +204,14 @@ func (c *codeLists) loadEthnicity() {
 		case schemeObserved:
 			index = c.observed
 		default:
-			row.fail("unknown scheme %q", e.Scheme)
+			row.Fail("unknown scheme %q", e.Scheme)
 		}
 		if _, dup := index[e.Code]; dup {
-			row.fail("duplicate %s code %q", e.Scheme, e.Code)
+			row.Fail("duplicate %s code %q", e.Scheme, e.Code)
 		}
 		index[e.Code] = e
 		c.ethnicity = append(c.ethnicity, e)
 	}
-}
-
-// codeListRow is one data row of an embedded table, with its position for
-// panic messages.
-type codeListRow struct {
-	file    string
-	line    int
-	columns []string
-	fields  []string
-}
-
-func (r codeListRow) fail(format string, args ...any) {
-	panic(fmt.Sprintf("pole: %s:%d: %s", r.file, r.line, fmt.Sprintf(format, args...)))
-}
-
-// requireValues rejects empty values in the given columns, since an empty
-// code or name would make lookups succeed with meaningless results.
-func (r codeListRow) requireValues(columns ...int) {
-	for _, i := range columns {
-		if r.fields[i] == "" {
-			r.fail("column %s is empty", r.columns[i])
-		}
-	}
-}
-
-// readCodeList reads codelists/name, checks that its header is exactly
-// header and that every row has that many fields, and returns the data rows.
-func readCodeList(name string, header ...string) []codeListRow {
-	path := "codelists/" + name
-	data, err := codeListFiles.ReadFile(path)
-	if err != nil {
-		panic(fmt.Sprintf("pole: %v", err))
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = len(header)
-	var rows []codeListRow
-	for first := true; ; first = false {
-		fields, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			// csv.ParseError already names the line.
-			panic(fmt.Sprintf("pole: %s: %v", path, err))
-		}
-		line, _ := r.FieldPos(0)
-		row := codeListRow{file: path, line: line, columns: header, fields: fields}
-		if first {
-			if !slices.Equal(fields, header) {
-				row.fail("header is %q, want %q", fields, header)
-			}
-			continue
-		}
-		// Lookups are exact, so stray spaces would make a code unreachable.
-		for i, f := range fields {
-			if f != strings.TrimSpace(f) {
-				row.fail("column %s has leading or trailing spaces", header[i])
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows
 }
 
 func isTwoDigits(s string) bool {

@@ -1,11 +1,8 @@
 package synth
 
 import (
-	"bytes"
 	"embed"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -13,6 +10,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/caselink/caselink/internal/reftable"
 )
 
 // The name facts are compiled in so that a seed gives the same people on
@@ -91,8 +90,8 @@ var loadedNames = sync.OnceValue(func() *nameFacts {
 	f.loadCommunities()
 	f.loadVariants()
 	f.loadNicknames()
-	for _, row := range readNameFile("street_aliases.csv", "alias") {
-		f.streetAliases = append(f.streetAliases, row.fields[0])
+	for _, row := range reftable.Read(nameFiles, "synth", "names/street_aliases.csv", "alias") {
+		f.streetAliases = append(f.streetAliases, row.Fields[0])
 	}
 	return f
 })
@@ -154,20 +153,20 @@ func StreetAliases() []string {
 func (f *nameFacts) loadCommunities() {
 	byCode := make(map[string]*Community)
 	var order []string
-	for _, row := range readNameFile("communities.csv", "community", "weight", "sde", "ic", "nationality") {
-		row.requireValues(0, 1, 2, 3, 4)
-		w, err := strconv.ParseFloat(row.fields[1], 64)
+	for _, row := range reftable.Read(nameFiles, "synth", "names/communities.csv", "community", "weight", "sde", "ic", "nationality") {
+		row.RequireValues(0, 1, 2, 3, 4)
+		w, err := strconv.ParseFloat(row.Fields[1], 64)
 		if err != nil || !(w > 0) {
-			row.fail("weight %q is not a positive number", row.fields[1])
+			row.Fail("weight %q is not a positive number", row.Fields[1])
 		}
-		if !isAlpha3(row.fields[4]) {
-			row.fail("nationality %q is not an ISO 3166-1 alpha-3 code", row.fields[4])
+		if !isAlpha3(row.Fields[4]) {
+			row.Fail("nationality %q is not an ISO 3166-1 alpha-3 code", row.Fields[4])
 		}
-		code := row.fields[0]
+		code := row.Fields[0]
 		if byCode[code] != nil {
-			row.fail("duplicate community %q", code)
+			row.Fail("duplicate community %q", code)
 		}
-		byCode[code] = &Community{Code: code, Weight: w, SDE: row.fields[2], IC: row.fields[3], Nationality: row.fields[4]}
+		byCode[code] = &Community{Code: code, Weight: w, SDE: row.Fields[2], IC: row.Fields[3], Nationality: row.Fields[4]}
 		order = append(order, code)
 	}
 
@@ -178,13 +177,13 @@ func (f *nameFacts) loadCommunities() {
 		weights []float64
 	}
 	lists := make(map[string]*list)
-	add := func(row nameRow, key, name, weight string) {
-		if byCode[row.fields[0]] == nil {
-			row.fail("unknown community %q", row.fields[0])
+	add := func(row reftable.Row, key, name, weight string) {
+		if byCode[row.Fields[0]] == nil {
+			row.Fail("unknown community %q", row.Fields[0])
 		}
 		w, err := strconv.ParseFloat(weight, 64)
 		if err != nil || !(w > 0) {
-			row.fail("weight %q is not a positive number", weight)
+			row.Fail("weight %q is not a positive number", weight)
 		}
 		l := lists[key]
 		if l == nil {
@@ -192,21 +191,21 @@ func (f *nameFacts) loadCommunities() {
 			lists[key] = l
 		}
 		if slices.ContainsFunc(l.names, func(n string) bool { return strings.EqualFold(n, name) }) {
-			row.fail("duplicate name %q in %s", name, key)
+			row.Fail("duplicate name %q in %s", name, key)
 		}
 		l.names = append(l.names, name)
 		l.weights = append(l.weights, w)
 	}
-	for _, row := range readNameFile("forenames.csv", "community", "sex", "name", "weight") {
-		row.requireValues(0, 1, 2, 3)
-		if s := row.fields[1]; s != "M" && s != "F" {
-			row.fail("sex %q is not M or F", s)
+	for _, row := range reftable.Read(nameFiles, "synth", "names/forenames.csv", "community", "sex", "name", "weight") {
+		row.RequireValues(0, 1, 2, 3)
+		if s := row.Fields[1]; s != "M" && s != "F" {
+			row.Fail("sex %q is not M or F", s)
 		}
-		add(row, row.fields[0]+"/"+row.fields[1], row.fields[2], row.fields[3])
+		add(row, row.Fields[0]+"/"+row.Fields[1], row.Fields[2], row.Fields[3])
 	}
-	for _, row := range readNameFile("surnames.csv", "community", "name", "weight") {
-		row.requireValues(0, 1, 2)
-		add(row, row.fields[0]+"/S", row.fields[1], row.fields[2])
+	for _, row := range reftable.Read(nameFiles, "synth", "names/surnames.csv", "community", "name", "weight") {
+		row.RequireValues(0, 1, 2)
+		add(row, row.Fields[0]+"/S", row.Fields[1], row.Fields[2])
 	}
 
 	for _, code := range order {
@@ -231,14 +230,14 @@ func (f *nameFacts) loadCommunities() {
 func (f *nameFacts) loadVariants() {
 	f.variantGroup = make(map[string]string)
 	f.variantNames = make(map[string][]string)
-	for _, row := range readNameFile("variants.csv", "group", "name") {
-		row.requireValues(0, 1)
-		g, name := row.fields[0], row.fields[1]
+	for _, row := range reftable.Read(nameFiles, "synth", "names/variants.csv", "group", "name") {
+		row.RequireValues(0, 1)
+		g, name := row.Fields[0], row.Fields[1]
 		key := strings.ToLower(name)
 		// A spelling in two groups would make its variants depend on file
 		// order, so each spelling belongs to exactly one.
 		if prev, dup := f.variantGroup[key]; dup {
-			row.fail("name %q is already in group %q", name, prev)
+			row.Fail("name %q is already in group %q", name, prev)
 		}
 		f.variantGroup[key] = g
 		f.variantNames[g] = append(f.variantNames[g], name)
@@ -253,13 +252,13 @@ func (f *nameFacts) loadVariants() {
 func (f *nameFacts) loadNicknames() {
 	const hasNickname = "has_nickname"
 	f.nicknames = make(map[string][]string)
-	for _, row := range readNameFile("nicknames_carltonnorthern.csv", "name1", "relationship", "name2") {
-		row.requireValues(0, 1, 2)
-		if row.fields[1] != hasNickname {
+	for _, row := range reftable.Read(nameFiles, "synth", "names/nicknames_carltonnorthern.csv", "name1", "relationship", "name2") {
+		row.RequireValues(0, 1, 2)
+		if row.Fields[1] != hasNickname {
 			continue
 		}
-		key := strings.ToLower(row.fields[0])
-		nick := capitaliseFirst(strings.ToLower(row.fields[2]))
+		key := strings.ToLower(row.Fields[0])
+		nick := capitaliseFirst(strings.ToLower(row.Fields[2]))
 		if !slices.Contains(f.nicknames[key], nick) {
 			f.nicknames[key] = append(f.nicknames[key], nick)
 		}
@@ -286,73 +285,4 @@ func isAlpha3(s string) bool {
 		}
 	}
 	return true
-}
-
-// nameRow is one data row of an embedded name file, with its position for
-// panic messages.
-type nameRow struct {
-	file    string
-	line    int
-	columns []string
-	fields  []string
-}
-
-func (r nameRow) fail(format string, args ...any) {
-	panic(fmt.Sprintf("synth: %s:%d: %s", r.file, r.line, fmt.Sprintf(format, args...)))
-}
-
-// requireValues rejects empty values, which would give people blank names.
-func (r nameRow) requireValues(columns ...int) {
-	for _, i := range columns {
-		if r.fields[i] == "" {
-			r.fail("column %s is empty", r.columns[i])
-		}
-	}
-}
-
-// readNameFile reads names/name, skipping "#" comment lines, checks that its
-// header is exactly header, that every row has that many fields and that the
-// file is UTF-8 without stray spaces, and returns the data rows.
-func readNameFile(name string, header ...string) []nameRow {
-	path := "names/" + name
-	data, err := nameFiles.ReadFile(path)
-	if err != nil {
-		panic(fmt.Sprintf("synth: %v", err))
-	}
-	if !utf8.Valid(data) {
-		panic(fmt.Sprintf("synth: %s: not valid UTF-8", path))
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.Comment = '#'
-	r.FieldsPerRecord = len(header)
-	var rows []nameRow
-	for first := true; ; first = false {
-		fields, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			// csv.ParseError already names the line.
-			panic(fmt.Sprintf("synth: %s: %v", path, err))
-		}
-		line, _ := r.FieldPos(0)
-		row := nameRow{file: path, line: line, columns: header, fields: fields}
-		if first {
-			if !slices.Equal(fields, header) {
-				row.fail("header is %q, want %q", fields, header)
-			}
-			continue
-		}
-		// Lookups compare whole names, so stray spaces would hide a match.
-		for i, f := range fields {
-			if f != strings.TrimSpace(f) {
-				row.fail("column %s has leading or trailing spaces", header[i])
-			}
-		}
-		rows = append(rows, row)
-	}
-	if len(rows) == 0 {
-		panic(fmt.Sprintf("synth: %s: no data rows", path))
-	}
-	return rows
 }
