@@ -10,6 +10,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -54,6 +55,12 @@ type Report struct {
 // file twice changes nothing; a newer export of the force updates the
 // cases and people that changed, keeping their earlier versions as history,
 // and duplicates nothing.
+//
+// The file is read twice so that memory does not grow with the people in
+// it: a first pass finds the cases, the rows to keep out and the
+// references; the second streams the people into the store and gathers
+// their events (a third reads the people an earlier export stored, when
+// there are any).
 func Ingest(ctx context.Context, st *store.Store, p *Profile, file string, opt Options) (*Report, error) {
 	const op = "ingest.Ingest"
 	start := time.Now()
@@ -75,23 +82,24 @@ func Ingest(ctx context.Context, st *store.Store, p *Profile, file string, opt O
 		ID: newID(), Force: p.Force, System: p.System, FileName: filepath.Base(file), Profile: p.Path,
 		ReceivedAt: time.Now().UTC(), SHA256: sum, LoadedBy: opt.LoadedBy,
 	}
-	b, err := readAll(ctx, p, file, src.ID, size, opt.Progress)
+	b, err := scan(ctx, p, file, src.ID, size, opt.Progress)
 	if err != nil {
 		return nil, pole.E(op, err)
 	}
-	if err := b.resolve(ctx, st, p); err != nil {
+	if err := b.prepare(ctx, st); err != nil {
 		return nil, pole.E(op, err)
 	}
 	src.RowCount = b.rows
 	counts, err := st.LoadExport(ctx, store.Export{
-		Source: src, Cases: each(b.cases), Mentions: each(b.people), Events: each(b.events),
-		Involvements: each(b.involvements), Quarantine: each(b.quarantine), Notes: each(b.notes),
-		CaseUpdates: b.caseUpdates, MentionUpdates: b.mentionUpdates,
+		Source: src, Cases: each(b.cases), CaseUpdates: b.caseUpdates,
+		Mentions: b.streamPeople(ctx), MentionUpdates: b.mentionUpdates,
+		Events: b.heldEvents(), Involvements: each(b.involvements),
+		Quarantine: b.quarantined(), Notes: each(b.notes),
 	})
 	if err != nil {
 		return nil, pole.E(op, err)
 	}
-	rep.Source, rep.Rows, rep.Quarantined, rep.Counts = src, b.rows, b.rejected, counts
+	rep.Source, rep.Rows, rep.Quarantined, rep.Counts = src, b.rows, len(b.rejectedRows), counts
 	rep.UnchangedCases, rep.UnchangedPeople = b.unchangedCases, b.unchangedPeople
 	for _, n := range b.notes {
 		if n.Kind == "warning" {
@@ -130,48 +138,72 @@ func each[T any](list []*T) iter.Seq2[*T, error] {
 	}
 }
 
-// batch is everything one file holds, mapped, before it is stored.
+// batch is what the passes over a file keep: the cases, the rows kept out,
+// the references to resolve, the links and the events; not the people,
+// which are read again as they are stored.
 type batch struct {
+	p            *Profile
+	file         string
 	srcID        string
 	rows         int
-	rejected     int
+	rejectedRows map[int]bool
 	cases        []*pole.Case
 	caseByRef    map[string]*pole.Case
-	people       []*pole.Mention
-	personByRec  map[string]*pole.Mention
-	personRow    map[string]int
-	events       []*pole.Event
-	eventRefs    []Event // the references of events, resolved into events
-	eventRaw     []string
+	personRow    map[string]int // record id -> the row that gave it
 	links        []*Link
 	linkRows     []int
 	linkRaw      []string
 	involvements []*pole.Involvement
 	quarantine   []*pole.QuarantinedRow
 	notes        []*pole.IngestNote
+	// References to records the file does not hold, from listed events
+	// and links, looked up among what earlier exports stored.
+	outsideCases, outsideRecords map[string]bool
+	storedCases, storedPeople    map[string]string
 	// What an earlier export of the force stored already.
 	caseUpdates     []store.CaseUpdate
 	mentionUpdates  []store.MentionUpdate
 	storedEvents    map[string]bool
 	unchangedCases  int
 	unchangedPeople int
+	// personID maps the file's record ids to the ids they are stored under.
+	personID map[string]string
+	events   []*pole.Event // gathered while people are streamed
 }
 
-// readAll maps every row of the file, keeping rows with problems apart.
-func readAll(ctx context.Context, p *Profile, file, srcID string, size int64, progress func(Progress)) (*batch, error) {
-	r, err := openFile(p, file)
+// scan is the first pass: it maps every row, keeps rows with problems
+// apart, and keeps the cases (once each) and what must be resolved.
+func scan(ctx context.Context, p *Profile, file, srcID string, size int64, progress func(Progress)) (*batch, error) {
+	b := &batch{p: p, file: file, srcID: srcID, rejectedRows: map[int]bool{}, caseByRef: map[string]*pole.Case{},
+		personRow: map[string]int{}, outsideCases: map[string]bool{}, outsideRecords: map[string]bool{},
+		storedEvents: map[string]bool{}, personID: map[string]string{}}
+	err := b.each(ctx, true, progress, size, func(m *Mapped, raw func() string) error {
+		b.duplicates(m)
+		if len(m.Problems) > 0 {
+			b.reject(m.Row, raw(), m.Problems)
+			return nil
+		}
+		b.take(m, raw)
+		return nil
+	})
+	return b, err
+}
+
+// each reads the file through the profile and calls fn with every mapped
+// row; in the first pass with every row, later only with the rows kept.
+func (b *batch) each(ctx context.Context, first bool, progress func(Progress), size int64, fn func(m *Mapped, raw func() string) error) error {
+	r, err := openFile(b.p, b.file)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer r.close()
-	b := &batch{srcID: srcID, caseByRef: map[string]*pole.Case{}, personByRec: map[string]*pole.Mention{}, personRow: map[string]int{}, storedEvents: map[string]bool{}}
-	for {
-		if b.rows%4096 == 0 {
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 			if progress != nil {
-				progress(Progress{Rows: b.rows, Bytes: r.count.n, Size: size})
+				progress(Progress{Rows: n, Bytes: r.count.n, Size: size})
 			}
 		}
 		rec, row, err := r.next()
@@ -180,26 +212,28 @@ func readAll(ctx context.Context, p *Profile, file, srcID string, size int64, pr
 		}
 		var rp *rowProblem
 		if errors.As(err, &rp) {
-			b.rows++
-			b.reject(rp.row, rp.raw, []Problem{{Row: rp.row, Reason: "the row " + rp.reason}})
+			if first {
+				b.rows++
+				b.reject(rp.row, rp.raw, []Problem{{Row: rp.row, Reason: "the row " + rp.reason}})
+			}
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		b.rows++
-		m := p.mapRecord(rec, row)
-		b.duplicates(m)
-		if len(m.Problems) > 0 {
-			b.reject(row, rec.raw(), m.Problems)
+		if first {
+			b.rows++
+		} else if b.rejectedRows[row] {
 			continue
 		}
-		b.take(m, rec.raw)
+		if err := fn(b.p.mapRecord(rec, row), rec.raw); err != nil {
+			return err
+		}
 	}
 	if progress != nil {
 		progress(Progress{Rows: b.rows, Bytes: r.count.n, Size: size})
 	}
-	return b, nil
+	return nil
 }
 
 // duplicates adds a problem for a person record id the file has already
@@ -214,15 +248,15 @@ func (b *batch) duplicates(m *Mapped) {
 }
 
 func (b *batch) reject(row int, raw string, problems []Problem) {
-	b.rejected++
+	b.rejectedRows[row] = true
 	for _, pb := range problems {
 		b.quarantine = append(b.quarantine, &pole.QuarantinedRow{Field: pb.Field, Value: pb.Value, Reason: pb.Reason, Raw: raw,
 			Provenance: pole.Provenance{SourceID: b.srcID, SourceRow: row}})
 	}
 }
 
-// take keeps a clean row's records. A case repeated on several rows (one
-// per person) is kept once, from its first row.
+// take keeps what the first pass needs of a clean row. A case repeated on
+// several rows (one per person) is kept once, from its first row.
 func (b *batch) take(m *Mapped, raw func() string) {
 	prov := pole.Provenance{SourceID: b.srcID, SourceRow: m.Row}
 	if c := m.Case; c != nil {
@@ -233,35 +267,51 @@ func (b *batch) take(m *Mapped, raw func() string) {
 		}
 	}
 	for _, pr := range m.People {
-		pr.ID, pr.Provenance = newID(), prov
-		if pr.CaseRef != "" {
-			pr.CaseID = b.caseByRef[pr.CaseRef].ID
-		}
-		b.personByRec[pr.RecordID] = pr.Mention
 		b.personRow[pr.RecordID] = m.Row
-		b.people = append(b.people, pr.Mention)
 	}
-	// The raw row is kept only where a reference may yet fail to resolve:
-	// a link, or an event listed on its own.
-	listed := m.Case == nil && len(m.Events) > 0
 	for _, e := range m.Events {
-		e.Provenance = prov
-		b.eventRefs = append(b.eventRefs, e)
-		if listed {
-			b.eventRaw = append(b.eventRaw, raw())
-		} else {
-			b.eventRaw = append(b.eventRaw, "")
+		if _, ok := b.caseByRef[e.CaseRef]; !ok && e.CaseRef != "" {
+			b.outsideCases[e.CaseRef] = true
+		}
+		if _, ok := b.personRow[e.RecordID]; !ok {
+			b.outsideRecords[e.RecordID] = true
 		}
 	}
-	if m.Link != nil {
-		b.links = append(b.links, m.Link)
+	if l := m.Link; l != nil {
+		b.links = append(b.links, l)
 		b.linkRows = append(b.linkRows, m.Row)
 		b.linkRaw = append(b.linkRaw, raw())
+		b.outsideCases[l.CaseRef], b.outsideRecords[l.RecordID] = true, true
 	}
 	for _, w := range m.Warnings {
 		b.notes = append(b.notes, &pole.IngestNote{Kind: "warning", Field: w.Field, Value: w.Value, Detail: w.Reason, Provenance: prov})
 	}
 	for _, r := range m.Repairs {
 		b.notes = append(b.notes, &pole.IngestNote{Kind: "repair", Field: r.Field, Value: r.Before, Detail: r.After, Provenance: prov})
+	}
+}
+
+// heldEvents yields the events gathered while the people were streamed,
+// read when the store comes to them.
+func (b *batch) heldEvents() iter.Seq2[*pole.Event, error] {
+	return func(yield func(*pole.Event, error) bool) {
+		for _, e := range b.events {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// quarantined yields the rows kept out, read when the store comes to them:
+// the events pass adds rows whose references resolve to nothing.
+func (b *batch) quarantined() iter.Seq2[*pole.QuarantinedRow, error] {
+	return func(yield func(*pole.QuarantinedRow, error) bool) {
+		slices.SortStableFunc(b.quarantine, func(a, c *pole.QuarantinedRow) int { return a.SourceRow - c.SourceRow })
+		for _, q := range b.quarantine {
+			if !yield(q, nil) {
+				return
+			}
+		}
 	}
 }

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"context"
+	"errors"
+	"iter"
 	"reflect"
 	"slices"
 	"time"
@@ -10,114 +12,59 @@ import (
 	"github.com/caselink/caselink/internal/store"
 )
 
-// resolve turns the references between records (crime references, person
-// record ids) into ids: within the file first, then among what the force's
-// earlier exports stored. A link or event whose case or person is nowhere
-// is quarantined with what to load first.
-func (b *batch) resolve(ctx context.Context, st *store.Store, p *Profile) error {
-	if err := b.matchStored(ctx, st, p); err != nil {
+// prepare matches the file against what the force's earlier exports stored
+// and resolves what can be resolved before people and events are read
+// again: cases (unchanged, updated or new), people already stored (unchanged
+// or updated, in a second pass only when there are any), references from
+// outside the file, and links.
+func (b *batch) prepare(ctx context.Context, st *store.Store) error {
+	p := b.p
+	if err := b.matchStoredCases(ctx, st); err != nil {
 		return err
 	}
-	var caseRefs, records []string
-	for _, e := range b.eventRefs {
-		if _, ok := b.caseByRef[e.CaseRef]; !ok {
-			caseRefs = append(caseRefs, e.CaseRef)
-		}
-		if _, ok := b.personByRec[e.RecordID]; !ok {
-			records = append(records, e.RecordID)
-		}
-	}
-	for _, l := range b.links {
-		caseRefs = append(caseRefs, l.CaseRef)
-		records = append(records, l.RecordID)
-	}
-	storedCases, err := st.CaseIDsByRef(ctx, p.Force, unique(caseRefs))
-	if err != nil {
+	var err error
+	if b.storedCases, err = st.CaseIDsByRef(ctx, p.Force, keys(b.outsideCases)); err != nil {
 		return err
 	}
-	storedPeople, err := st.MentionIDsByRecord(ctx, p.Force, p.System, unique(records))
-	if err != nil {
+	records := keys(b.outsideRecords)
+	for rec := range b.personRow {
+		records = append(records, rec)
+	}
+	if b.storedPeople, err = st.MentionIDsByRecord(ctx, p.Force, p.System, unique(records)); err != nil {
 		return err
 	}
-	caseID := func(ref string) string {
-		if c, ok := b.caseByRef[ref]; ok {
-			return c.ID
-		}
-		return storedCases[ref]
+	if err := b.matchStoredPeople(ctx, st); err != nil {
+		return err
 	}
-	personID := func(rec string) string {
-		if m, ok := b.personByRec[rec]; ok {
-			return m.ID
-		}
-		return storedPeople[rec]
-	}
-	rejected := map[int]bool{}
-	missing := func(row int, raw string, field Field, value, reason string) {
-		if !rejected[row] {
-			rejected[row] = true
-			b.rejected++
-		}
-		b.quarantine = append(b.quarantine, &pole.QuarantinedRow{Field: field.Column, Value: value, Reason: reason, Raw: raw,
-			Provenance: pole.Provenance{SourceID: b.srcID, SourceRow: row}})
-	}
-	for i, e := range b.eventRefs {
-		ev := e.Event
-		ev.CaseID, ev.MentionID = caseID(e.CaseRef), personID(e.RecordID)
-		switch {
-		case e.CaseRef != "" && ev.CaseID == "":
-			missing(e.SourceRow, b.eventRaw[i], p.Event.CrimeRef, e.CaseRef, "case "+e.CaseRef+" is not stored for "+p.Force+": load the force's case list first")
-		case ev.MentionID == "":
-			missing(e.SourceRow, b.eventRaw[i], p.Event.RecordID, e.RecordID, "person record "+e.RecordID+" is not stored for "+p.Force+": load the force's nominal index first")
-		case b.storedEvents[eventKey(ev.CaseID, ev.MentionID, ev.Type, ev.Date)]:
-			// An earlier export stored this event already.
-		default:
-			b.events = append(b.events, &ev)
-		}
-	}
-	seen := map[[3]string]bool{}
-	for _, cid := range storedCases {
-		links, err := st.FindInvolvements(ctx, cid, "")
-		if err != nil {
-			return err
-		}
-		for _, v := range links {
-			seen[[3]string{v.CaseID, v.MentionID, string(v.Role)}] = true
-		}
-	}
-	for i, l := range b.links {
-		row := b.linkRows[i]
-		cid, mid := caseID(l.CaseRef), personID(l.RecordID)
-		switch {
-		case cid == "":
-			missing(row, b.linkRaw[i], p.Link.CrimeRef, l.CaseRef, "case "+l.CaseRef+" is not stored for "+p.Force+": load the force's case list first")
-		case mid == "":
-			missing(row, b.linkRaw[i], p.Link.RecordID, l.RecordID, "person record "+l.RecordID+" is not stored for "+p.Force+": load the force's nominal index first")
-		case seen[[3]string{cid, mid, string(l.Role)}]:
-			// The same link twice says nothing new.
-		default:
-			seen[[3]string{cid, mid, string(l.Role)}] = true
-			b.involvements = append(b.involvements, &pole.Involvement{CaseID: cid, MentionID: mid, Role: l.Role,
-				Provenance: pole.Provenance{SourceID: b.srcID, SourceRow: row}})
-		}
-	}
-	slices.SortStableFunc(b.quarantine, func(a, c *pole.QuarantinedRow) int { return a.SourceRow - c.SourceRow })
-	return nil
+	return b.resolveLinks(ctx, st)
 }
 
-// matchStored finds the file's cases and people that the force's earlier
-// exports stored already (people within the same records system): unchanged ones are not written again, changed ones
-// become updates that keep the earlier version as history, and the file's
-// people, events and links point at the stored ids.
-func (b *batch) matchStored(ctx context.Context, st *store.Store, p *Profile) error {
+func (b *batch) caseID(ref string) string {
+	if c, ok := b.caseByRef[ref]; ok {
+		return c.ID
+	}
+	return b.storedCases[ref]
+}
+
+func (b *batch) mentionID(rec string) string {
+	if id, ok := b.personID[rec]; ok {
+		return id
+	}
+	return b.storedPeople[rec]
+}
+
+// matchStoredCases turns the file's cases that an earlier export stored
+// into updates (when they changed) or nothing (when they did not), and
+// points the file's references at the stored ids.
+func (b *batch) matchStoredCases(ctx context.Context, st *store.Store) error {
 	refs := make([]string, 0, len(b.cases))
 	for _, c := range b.cases {
 		refs = append(refs, c.CrimeRef)
 	}
-	stored, err := st.CaseIDsByRef(ctx, p.Force, refs)
+	stored, err := st.CaseIDsByRef(ctx, b.p.Force, refs)
 	if err != nil {
 		return err
 	}
-	moved := map[string]string{} // the id a case was given here -> its stored id
 	kept := b.cases[:0]
 	for _, c := range b.cases {
 		id, ok := stored[c.CrimeRef]
@@ -129,7 +76,7 @@ func (b *batch) matchStored(ctx context.Context, st *store.Store, p *Profile) er
 		if err != nil {
 			return err
 		}
-		moved[c.ID], c.ID = old.ID, old.ID
+		c.ID = old.ID // caseByRef holds c: the file's people now name the stored case
 		if sameCase(old, c) {
 			b.unchangedCases++
 			continue
@@ -137,44 +84,158 @@ func (b *batch) matchStored(ctx context.Context, st *store.Store, p *Profile) er
 		b.caseUpdates = append(b.caseUpdates, store.CaseUpdate{Old: old, New: c})
 	}
 	b.cases = kept
-	records := make([]string, 0, len(b.people))
-	for _, m := range b.people {
-		if id, ok := moved[m.CaseID]; ok {
-			m.CaseID = id
-		}
-		records = append(records, m.RecordID)
-	}
-	storedPeople, err := st.MentionIDsByRecord(ctx, p.Force, p.System, records)
-	if err != nil {
-		return err
-	}
-	keptPeople := b.people[:0]
-	for _, m := range b.people {
-		id, ok := storedPeople[m.RecordID]
-		if !ok {
-			keptPeople = append(keptPeople, m)
-			continue
-		}
-		old, err := st.FindMentionByID(ctx, id)
-		if err != nil {
-			return err
-		}
-		m.ID = old.ID // the file's events of this person now name the stored record
-		events, _, err := st.FindEvents(ctx, pole.EventFilter{MentionID: old.ID})
-		if err != nil {
-			return err
-		}
-		for _, e := range events {
-			b.storedEvents[eventKey(e.CaseID, e.MentionID, e.Type, e.Date)] = true
-		}
-		if sameMention(old, m) {
-			b.unchangedPeople++
-			continue
-		}
-		b.mentionUpdates = append(b.mentionUpdates, store.MentionUpdate{Old: old, New: m})
-	}
-	b.people = keptPeople
 	return nil
+}
+
+// matchStoredPeople reads the file again for the people an earlier export
+// of the same system stored: unchanged ones are left alone, changed ones
+// become updates, and their stored events are noted so as not to repeat
+// them. A first load of a force has none and skips the pass.
+func (b *batch) matchStoredPeople(ctx context.Context, st *store.Store) error {
+	repeated := false
+	for rec := range b.personRow {
+		if _, ok := b.storedPeople[rec]; ok {
+			repeated = true
+			break
+		}
+	}
+	if !repeated {
+		return nil
+	}
+	return b.each(ctx, false, nil, 0, func(m *Mapped, _ func() string) error {
+		for _, pr := range m.People {
+			id, ok := b.storedPeople[pr.RecordID]
+			if !ok {
+				continue
+			}
+			old, err := st.FindMentionByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			b.personID[pr.RecordID] = old.ID
+			events, _, err := st.FindEvents(ctx, pole.EventFilter{MentionID: old.ID})
+			if err != nil {
+				return err
+			}
+			for _, e := range events {
+				b.storedEvents[eventKey(e.CaseID, e.MentionID, e.Type, e.Date)] = true
+			}
+			now := pr.Mention
+			now.ID, now.Provenance = old.ID, pole.Provenance{SourceID: b.srcID, SourceRow: m.Row}
+			if pr.CaseRef != "" {
+				now.CaseID = b.caseID(pr.CaseRef)
+			}
+			if sameMention(old, now) {
+				b.unchangedPeople++
+				continue
+			}
+			b.mentionUpdates = append(b.mentionUpdates, store.MentionUpdate{Old: old, New: now})
+		}
+		return nil
+	})
+}
+
+// streamPeople reads the file again and yields the people no earlier
+// export stored, each pointing at its case. It gathers the row's events on
+// the way, now that their people have ids: an event naming a case or person
+// stored nowhere keeps its row out, with what to load first; an event an
+// earlier export stored is not repeated. Events are small, so they are held
+// rather than read a third time.
+func (b *batch) streamPeople(ctx context.Context) iter.Seq2[*pole.Mention, error] {
+	return func(yield func(*pole.Mention, error) bool) {
+		stop := errors.New("stopped")
+		err := b.each(ctx, false, nil, 0, func(m *Mapped, raw func() string) error {
+			for _, pr := range m.People {
+				if _, stored := b.storedPeople[pr.RecordID]; stored {
+					continue
+				}
+				p := pr.Mention
+				p.ID, p.Provenance = newID(), pole.Provenance{SourceID: b.srcID, SourceRow: m.Row}
+				if pr.CaseRef != "" {
+					p.CaseID = b.caseID(pr.CaseRef)
+				}
+				b.personID[p.RecordID] = p.ID
+				if !yield(p, nil) {
+					return stop
+				}
+			}
+			b.takeEvents(m, raw)
+			return nil
+		})
+		if err != nil && err != stop {
+			yield(nil, err)
+		}
+	}
+}
+
+func (b *batch) takeEvents(m *Mapped, raw func() string) {
+	p := b.p
+	for _, e := range m.Events {
+		ev := e.Event
+		ev.Provenance = pole.Provenance{SourceID: b.srcID, SourceRow: m.Row}
+		ev.CaseID, ev.MentionID = b.caseID(e.CaseRef), b.mentionID(e.RecordID)
+		switch {
+		case e.CaseRef != "" && ev.CaseID == "":
+			b.missing(m.Row, raw(), p.Event.CrimeRef, e.CaseRef, "case "+e.CaseRef+" is not stored for "+p.Force+": load the force's case list first")
+			return
+		case ev.MentionID == "":
+			b.missing(m.Row, raw(), p.Event.RecordID, e.RecordID, "person record "+e.RecordID+" is not stored for "+p.Force+": load the force's nominal index first")
+			return
+		case b.storedEvents[eventKey(ev.CaseID, ev.MentionID, ev.Type, ev.Date)]:
+			// An earlier export stored this event already.
+		default:
+			b.events = append(b.events, &ev)
+		}
+	}
+}
+
+// missing keeps out a row whose reference resolves to nothing.
+func (b *batch) missing(row int, raw string, field Field, value, reason string) {
+	b.rejectedRows[row] = true
+	b.quarantine = append(b.quarantine, &pole.QuarantinedRow{Field: field.Column, Value: value, Reason: reason, Raw: raw,
+		Provenance: pole.Provenance{SourceID: b.srcID, SourceRow: row}})
+}
+
+// resolveLinks turns a link table's rows into involvements; a link stored
+// before is not repeated.
+func (b *batch) resolveLinks(ctx context.Context, st *store.Store) error {
+	p := b.p
+	seen := map[[3]string]bool{}
+	for _, cid := range b.storedCases {
+		links, err := st.FindInvolvements(ctx, cid, "")
+		if err != nil {
+			return err
+		}
+		for _, v := range links {
+			seen[[3]string{v.CaseID, v.MentionID, string(v.Role)}] = true
+		}
+	}
+	for i, l := range b.links {
+		row := b.linkRows[i]
+		cid, mid := b.caseID(l.CaseRef), b.mentionID(l.RecordID)
+		switch {
+		case cid == "":
+			b.missing(row, b.linkRaw[i], p.Link.CrimeRef, l.CaseRef, "case "+l.CaseRef+" is not stored for "+p.Force+": load the force's case list first")
+		case mid == "":
+			b.missing(row, b.linkRaw[i], p.Link.RecordID, l.RecordID, "person record "+l.RecordID+" is not stored for "+p.Force+": load the force's nominal index first")
+		case seen[[3]string{cid, mid, string(l.Role)}]:
+			// The same link twice says nothing new.
+		default:
+			seen[[3]string{cid, mid, string(l.Role)}] = true
+			b.involvements = append(b.involvements, &pole.Involvement{CaseID: cid, MentionID: mid, Role: l.Role,
+				Provenance: pole.Provenance{SourceID: b.srcID, SourceRow: row}})
+		}
+	}
+	return nil
+}
+
+func keys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func eventKey(caseID, mentionID, typ string, d pole.PartialDate) string {
