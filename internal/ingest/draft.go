@@ -94,10 +94,14 @@ func Draft(file, force string) (string, error) {
 			return "", pole.E(op, err)
 		}
 	}
-	if bytes.HasPrefix(bytes.TrimSpace(head), []byte("{")) {
-		return "", pole.E(op, pole.Invalid("file", "%s looks like JSON Lines: draft reads delimited files; write a json_cases profile by hand (docs/profiles.md)", file))
-	}
 	lines := strings.Split(strings.ReplaceAll(string(head), "\r\n", "\n"), "\n")
+	if bytes.HasPrefix(bytes.TrimSpace(head), []byte("{")) {
+		text, err := draftJSON(file, force, encoding, lines)
+		if err != nil {
+			return "", pole.E(op, err)
+		}
+		return text, nil
+	}
 	if len(lines) > 1 {
 		lines = lines[:len(lines)-1] // the last may be cut short
 	}

@@ -40,6 +40,45 @@ func TestADraftOfAnExportThatUsesCaselinksCodesChecksCleanAsItStands(t *testing.
 	}
 }
 
+// TestADraftOfAJSONLinesExportFindsItsPeopleAndEventsAndChecksClean drafts
+// a profile for the JSON Lines export: the arrays of people and events and
+// every path the hand-written profile names, reading the file with only the
+// planted defects kept out.
+func TestADraftOfAJSONLinesExportFindsItsPeopleAndEventsAndChecksClean(t *testing.T) {
+	out, err := synthSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(out, "exports", "greater-manchester", "gm_occurrences.jsonl")
+	text, err := Draft(file, "greater-manchester")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`layout = "json_cases"`, `skip_lines = 1`, `path = "people"`, `path = "events"`, `surname = "name.family"`,
+		`postcode = "addresses.0.postcode"`, `decision_maker = "outcome.by"`, `record_id = "person"`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the draft lacks %s:\n%s", want, text)
+		}
+	}
+	p, err := ParseProfile("draft.toml", []byte(text))
+	if err != nil {
+		t.Fatalf("the draft does not load: %v\n%s", err, text)
+	}
+	rep, err := Check(ctx, p, file, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for k := range plantedDefects(t, out) {
+		if k.file == "greater-manchester/gm_occurrences.jsonl" {
+			want++
+		}
+	}
+	if rep.Quarantined != want || len(rep.Unfound) != 0 {
+		t.Fatalf("drafted profile: %d lines kept out (want %d), paths found nowhere %v", rep.Quarantined, want, rep.Unfound)
+	}
+}
+
 func TestADraftFindsTheFormatAndListsLabelsToMap(t *testing.T) {
 	out, err := synthSet()
 	if err != nil {
@@ -68,13 +107,31 @@ func TestADraftFindsTheFormatAndListsLabelsToMap(t *testing.T) {
 			t.Errorf("%s: the draft does not load: %v", tc.file, err)
 		}
 	}
-	json := filepath.Join(out, "exports", "greater-manchester", "gm_occurrences.jsonl")
-	if _, err := Draft(json, "greater-manchester"); err == nil || !strings.Contains(err.Error(), "JSON Lines") {
-		t.Fatalf("a JSON Lines file: got %v", err)
-	}
 	empty := filepath.Join(t.TempDir(), "empty.csv")
 	os.WriteFile(empty, nil, 0o644)
 	if _, err := Draft(empty, "lancashire"); err == nil {
 		t.Fatal("an empty file: got a draft")
 	}
+}
+
+// FuzzDraft feeds arbitrary files to Draft: a draft or an error, never a
+// panic, and a draft is a profile that parses or names its own problem.
+func FuzzDraft(f *testing.F) {
+	f.Add([]byte("banner\nRef,Surname,DOB\nC1,SMITH,01/02/1990\n"))
+	f.Add([]byte(`{"_synthetic":true}` + "\n" + `{"ref":"C1","people":[{"ref":"P1","name":{"family":"Hall"},"dob":"2001"}],"events":[{"person":"P1","type":"arrest","date":"2010"}]}` + "\n"))
+	f.Add([]byte("a;b\n\"x;y\";2\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file := filepath.Join(dir, "x.csv")
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		text, err := Draft(file, "lancashire")
+		if err != nil {
+			return
+		}
+		if !strings.Contains(text, `force = "lancashire"`) {
+			t.Fatalf("a draft without its force:\n%s", text)
+		}
+	})
 }
