@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store/storetest"
 )
 
 // checkText writes data to a file named name and checks it with profile src.
@@ -147,5 +148,31 @@ func TestACodeLabelWithPunctuationNamesItsLine(t *testing.T) {
 	_, err := ParseProfile("p.toml", []byte(src))
 	if err == nil || !strings.Contains(err.Error(), "p.toml:24:") {
 		t.Fatalf("got %v, want line 24 named", err)
+	}
+}
+
+func TestDoubleEncodedTextIsRepairedAndTheRepairRecorded(t *testing.T) {
+	src := strings.Replace(goodProfile, `surname = "Surname"`, `surname = "Surname"
+forename = "Forename"`, 1)
+	data := "Ref,PersonRef,Role,Surname,Forename,DOB,Phones\nC1,P1,V,O\u00e2\u20ac\u2122Neill,Sio\u00c3\u00a1n,1990,\nC1,P2,V,Hall,Amy,1991,\n"
+	rep, err := checkText(t, src, "x.csv", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rep.Samples[0].People[0]
+	if got.Surname != "O\u2019Neill" || got.Forename != "Sio\u00e1n" || len(rep.Repairs) != 2 {
+		t.Fatalf("got %q %q with %d repairs, want O’Neill Sioán and two repairs", got.Surname, got.Forename, len(rep.Repairs))
+	}
+	p, _ := ParseProfile("p.toml", []byte(src))
+	file := filepath.Join(t.TempDir(), "x.csv")
+	os.WriteFile(file, []byte(data), 0o644)
+	s := storetest.SQLite(t)
+	ing, err := Ingest(ctx, s, p, file, Options{LoadedBy: "test"})
+	if err != nil || ing.Repairs != 2 {
+		t.Fatalf("ingest: %+v (%v), want two repairs", ing, err)
+	}
+	notes, err := s.FindIngestNotes(ctx, ing.Source.ID)
+	if err != nil || len(notes) != 2 || notes[0].Kind != "repair" || notes[0].Value == notes[0].Detail {
+		t.Fatalf("notes: %+v (%v), want the two repairs with text before and after", notes, err)
 	}
 }
