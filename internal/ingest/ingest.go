@@ -91,10 +91,10 @@ func Ingest(ctx context.Context, st *store.Store, p *Profile, file string, opt O
 	}
 	src.RowCount = b.rows
 	counts, err := st.LoadExport(ctx, store.Export{
-		Source: src, Cases: each(b.cases), CaseUpdates: b.caseUpdates,
+		Source: src, Cases: later(&b.cases), CaseUpdates: b.caseUpdates,
 		Mentions: b.streamPeople(ctx), MentionUpdates: b.mentionUpdates,
-		Events: b.heldEvents(), Involvements: each(b.involvements),
-		Quarantine: b.quarantined(), Notes: each(b.notes),
+		Events: later(&b.events), Involvements: later(&b.involvements),
+		Quarantine: b.quarantined(), Notes: later(&b.notes),
 	})
 	if err != nil {
 		return nil, pole.E(op, err)
@@ -128,9 +128,12 @@ func hashFile(file string) (string, int64, error) {
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
-func each[T any](list []*T) iter.Seq2[*T, error] {
+// later yields the records of a list as it stands when the store comes to
+// it: the people's pass fills the events and adds to the quarantine after
+// the load has begun.
+func later[T any](list *[]*T) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
-		for _, v := range list {
+		for _, v := range *list {
 			if !yield(v, nil) {
 				return
 			}
@@ -291,27 +294,11 @@ func (b *batch) take(m *Mapped, raw func() string) {
 	}
 }
 
-// heldEvents yields the events gathered while the people were streamed,
-// read when the store comes to them.
-func (b *batch) heldEvents() iter.Seq2[*pole.Event, error] {
-	return func(yield func(*pole.Event, error) bool) {
-		for _, e := range b.events {
-			if !yield(e, nil) {
-				return
-			}
-		}
-	}
-}
-
 // quarantined yields the rows kept out, read when the store comes to them:
 // the events pass adds rows whose references resolve to nothing.
 func (b *batch) quarantined() iter.Seq2[*pole.QuarantinedRow, error] {
 	return func(yield func(*pole.QuarantinedRow, error) bool) {
 		slices.SortStableFunc(b.quarantine, func(a, c *pole.QuarantinedRow) int { return a.SourceRow - c.SourceRow })
-		for _, q := range b.quarantine {
-			if !yield(q, nil) {
-				return
-			}
-		}
+		later(&b.quarantine)(yield)
 	}
 }

@@ -340,22 +340,8 @@ func (m *mapper) mapPerson(rec record, pf PersonFields, role pole.Role) *pole.Me
 	if addr.Text != "" || addr.Postcode != "" {
 		p.Addresses = []pole.Address{addr}
 	}
-	for _, v := range m.list(rec, pf.Phones) {
-		e164, err := normalise.Phone(v)
-		if err != nil {
-			m.warn(pf.Phones, v, "%q is not a phone number; the person is kept without it", v)
-			continue
-		}
-		p.Phones = append(p.Phones, e164)
-	}
-	for _, v := range m.list(rec, pf.Vehicles) {
-		vrm, err := normalise.VRM(v)
-		if err != nil {
-			m.warn(pf.Vehicles, v, "%q is not a vehicle registration mark; the person is kept without it", v)
-			continue
-		}
-		p.Vehicles = append(p.Vehicles, vrm)
-	}
+	p.Phones = m.contacts(rec, pf.Phones, normalise.Phone, "a phone number")
+	p.Vehicles = m.contacts(rec, pf.Vehicles, normalise.VRM, "a vehicle registration mark")
 	for _, v := range m.list(rec, pf.Vulnerabilities) {
 		c := m.codeString("vulnerability", v, strings.ToLower)
 		if !slices.Contains(pole.Vulnerabilities, c) {
@@ -378,6 +364,21 @@ func (m *mapper) mapPerson(rec record, pf PersonFields, role pole.Role) *pole.Me
 		}
 	}
 	return p
+}
+
+// contacts reads a list of contact details through their normaliser; one
+// that cannot be read is a warning, and the person is kept without it.
+func (m *mapper) contacts(rec record, f Field, norm func(string) (string, error), what string) []string {
+	var out []string
+	for _, v := range m.list(rec, f) {
+		c, err := norm(v)
+		if err != nil {
+			m.warn(f, v, "%q is not %s; the person is kept without it", v, what)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // coded reads a coded field through its code table and checks the code.

@@ -158,6 +158,7 @@ type fileReader struct {
 	csv    *csv.Reader
 	lines  *bufio.Reader   // JSON Lines and tab-separated files
 	found  map[string]bool // JSON paths that held a value somewhere
+	comma  rune
 	index  map[string]int
 	header []string
 	row    int // data rows read, from 1
@@ -193,6 +194,7 @@ func openFile(p *Profile, name string) (*fileReader, error) {
 		return r, nil
 	}
 	var header []string
+	r.comma, _ = utf8.DecodeRuneInString(p.Format.Delimiter)
 	if p.Format.Delimiter == "\t" {
 		// Tab-separated exports have no quoting: a quote is a quote.
 		r.lines = br
@@ -204,7 +206,7 @@ func openFile(p *Profile, name string) (*fileReader, error) {
 		header = strings.Split(strings.TrimRight(line, "\r\n"), "\t")
 	} else {
 		r.csv = csv.NewReader(br)
-		r.csv.Comma = []rune(p.Format.Delimiter)[0]
+		r.csv.Comma = r.comma
 		var err error
 		if header, err = r.csv.Read(); err != nil {
 			f.Close()
@@ -306,7 +308,7 @@ func (r *fileReader) next() (record, int, error) {
 			return nil, r.row, fileError(r.name, "row %d is not valid UTF-8: if the file is Windows-1252, say so in the profile's format.encoding", r.row)
 		}
 	}
-	return rowRecord{index: r.index, cols: cols, comma: []rune(r.p.Format.Delimiter)[0]}, r.row, nil
+	return rowRecord{index: r.index, cols: cols, comma: r.comma}, r.row, nil
 }
 
 // nextTabbed reads a tab-separated line; blank lines are skipped.

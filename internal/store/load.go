@@ -65,16 +65,7 @@ func (s *Store) LoadExport(ctx context.Context, e Export) (LoadCounts, error) {
 	}
 	l.forces[e.Source.ID] = e.Source.Force
 	err := s.bulk(ctx, func(bt bulkTx) error {
-		_, err := bt.insert(ctx, "sources", sourceColumns, func() func() ([]any, error) {
-			done := false
-			return func() ([]any, error) {
-				if done {
-					return nil, nil
-				}
-				done = true
-				return s.sourceValues(e.Source), nil
-			}
-		}())
+		_, err := bt.exec(ctx, s.eng.rebind(insertSQL("sources", sourceColumns)), s.sourceValues(e.Source)...)
 		if err != nil {
 			return s.classify(err, "file "+e.Source.SHA256+" of force "+e.Source.Force+" is already stored")
 		}

@@ -339,12 +339,19 @@ func fold1252(s string) string {
 			b.WriteRune(r)
 			continue
 		}
+		// Letters with no decomposition to a base letter.
 		switch r {
-		case 'Ł', 'İ':
-			b.WriteRune(map[rune]rune{'Ł': 'L', 'İ': 'I'}[r])
+		case 'Ł':
+			b.WriteRune('L')
 			continue
-		case 'ł', 'ı':
-			b.WriteRune(map[rune]rune{'ł': 'l', 'ı': 'i'}[r])
+		case 'ł':
+			b.WriteRune('l')
+			continue
+		case 'İ':
+			b.WriteRune('I')
+			continue
+		case 'ı':
+			b.WriteRune('i')
 			continue
 		}
 		wrote := false
