@@ -81,23 +81,34 @@ func TestIngestKilledPartWayLeavesNothingAndARerunIsClean(t *testing.T) {
 					t.Fatalf("migrate: %v\n%s", err, out)
 				}
 			}
+			began := time.Now()
 			if out, err := exec.Command(bin, ingestArgs(clean)...).CombinedOutput(); err != nil {
 				t.Fatalf("clean ingest: %v\n%s", err, out)
 			}
+			took := time.Since(began)
 			want := holdingsOf(t, clean)
 
-			// Kill the load at several points of its run.
-			for _, after := range []time.Duration{50 * time.Millisecond, 300 * time.Millisecond, 700 * time.Millisecond} {
+			// Kill the load at points through its run, timed from how long a
+			// clean load took, so that the kills land while it works (most
+			// of its time is the store's transaction).
+			killedRunning := 0
+			for _, share := range []float64{0.3, 0.6, 0.85} {
 				cmd := exec.Command(bin, ingestArgs(crashed)...)
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)
 				}
-				time.Sleep(after)
+				time.Sleep(time.Duration(share * float64(took)))
 				cmd.Process.Signal(syscall.SIGKILL)
 				cmd.Wait()
-				if got := holdingsOf(t, crashed); got != (holdings{}) && got != want {
-					t.Fatalf("after a kill at %v the database holds %+v: neither nothing nor one whole load (%+v)", after, got, want)
+				if !cmd.ProcessState.Exited() {
+					killedRunning++
 				}
+				if got := holdingsOf(t, crashed); got != (holdings{}) && got != want {
+					t.Fatalf("after a kill at %.0f%% of a load the database holds %+v: neither nothing nor one whole load (%+v)", share*100, got, want)
+				}
+			}
+			if killedRunning == 0 {
+				t.Fatalf("every load finished before its kill (a clean load took %v): nothing was crashed", took)
 			}
 			if out, err := exec.Command(bin, ingestArgs(crashed)...).CombinedOutput(); err != nil {
 				t.Fatalf("ingest after the kills: %v\n%s", err, out)
