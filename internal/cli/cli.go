@@ -40,6 +40,7 @@ func New(stdout, stderr io.Writer, getenv func(string) string) *Main {
 	m.commands = []command{
 		{"demo", "run caselink end to end on built-in synthetic data", "[--db DSN]", runDemo},
 		{"ingest", "load force export files through their mapping profile", "--profile FILE [--db DSN] [--by NAME] EXPORT...", runIngest},
+		{"link", "link person records across forces (link explain|export|review|unmerge)", "[--db DSN] [--full] [--retrain] [--json]", runLink},
 		{"migrate", "bring the database schema up to date", "[--db DSN]", runMigrate},
 		{"profile", "check a mapping profile against export files (profile check)", "check --profile FILE EXPORT...", runProfile},
 		{"synth", "write the synthetic national data set with its ground truth", "--out DIR [--seed N] [--people N]", runSynth},

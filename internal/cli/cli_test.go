@@ -89,9 +89,12 @@ func TestDemoLoadsTheSyntheticDataSetOnceAndReportsIt(t *testing.T) {
 	if err != nil || !strings.Contains(again, "already loaded") || strings.Contains(again, "rows:") {
 		t.Fatalf("second demo: got %q (%v), want every file already loaded", again, err)
 	}
-	tail := func(s string) string { return s[strings.Index(s, "3. the database holds"):] }
-	if tail(out) != tail(again) {
-		t.Fatalf("the holdings changed on a second run:\n%s\n---\n%s", tail(out), tail(again))
+	holdings := func(s string) string { return s[strings.Index(s, "3. the database holds"):strings.Index(s, "4. link")] }
+	if holdings(out) != holdings(again) {
+		t.Fatalf("the holdings changed on a second run:\n%s\n---\n%s", holdings(out), holdings(again))
+	}
+	if !strings.Contains(out, "newly trained") || !strings.Contains(again, "this run created 0, joined records to 0, merged 0, split 0") {
+		t.Errorf("linkage on the second demo should find nothing new:\n%s\n---\n%s", out, again)
 	}
 }
 

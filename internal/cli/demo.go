@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/caselink/caselink/internal/ingest"
+	"github.com/caselink/caselink/internal/linkage/linkrun"
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/store"
 	"github.com/caselink/caselink/internal/synth"
@@ -58,7 +59,16 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if err := ingestSet(ctx, m, s, set); err != nil {
 		return err
 	}
-	return reportHoldings(ctx, m, s)
+	if err := reportHoldings(ctx, m, s); err != nil {
+		return err
+	}
+	fmt.Fprintln(m.stdout, "\n4. link the same people across forces:")
+	rep, err := linkrun.Run(ctx, s, linkrun.Options{})
+	if err != nil {
+		return err
+	}
+	printLinkReport(m.stdout, rep)
+	return nil
 }
 
 func forceDirs(set string) []string {
@@ -66,43 +76,18 @@ func forceDirs(set string) []string {
 	return dirs
 }
 
-// ingestSet loads every export of a synthetic data set in an order that
-// stores what each file names before the file.
+// ingestSet loads every export of a synthetic data set, saying what each
+// file held.
 func ingestSet(ctx context.Context, m *Main, s *store.Store, set string) error {
-	paths, err := filepath.Glob(filepath.Join(set, "profiles", "*.toml"))
-	if err != nil {
-		return err
-	}
-	var profiles []*ingest.Profile
-	for _, p := range paths {
-		prof, err := ingest.LoadProfile(p)
-		if err != nil {
-			return err
+	return ingest.IngestSet(ctx, s, set, ingest.Options{LoadedBy: "caselink demo"}, func(name string, rep *ingest.Report) {
+		if rep.AlreadyLoaded {
+			fmt.Fprintf(m.stdout, "   %-56s already loaded\n", name)
+			return
 		}
-		profiles = append(profiles, prof)
-	}
-	ingest.SortForLoading(profiles)
-	for _, p := range profiles {
-		files, _ := filepath.Glob(filepath.Join(set, "exports", p.Force, "*"))
-		for _, f := range files {
-			if !p.Matches(f) {
-				continue
-			}
-			rep, err := ingest.Ingest(ctx, s, p, f, ingest.Options{LoadedBy: "caselink demo"})
-			if err != nil {
-				return err
-			}
-			name := p.Force + "/" + filepath.Base(f)
-			if rep.AlreadyLoaded {
-				fmt.Fprintf(m.stdout, "   %-56s already loaded\n", name)
-				continue
-			}
-			c := rep.Counts
-			fmt.Fprintf(m.stdout, "   %-56s %6d rows: %5d cases %6d people %6d events %5d links, %d quarantined\n",
-				name, rep.Rows, c.Cases, c.Mentions, c.Events, c.Involvements, rep.Quarantined)
-		}
-	}
-	return nil
+		c := rep.Counts
+		fmt.Fprintf(m.stdout, "   %-56s %6d rows: %5d cases %6d people %6d events %5d links, %d quarantined\n",
+			name, rep.Rows, c.Cases, c.Mentions, c.Events, c.Involvements, rep.Quarantined)
+	})
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {

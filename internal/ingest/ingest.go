@@ -302,3 +302,39 @@ func (b *batch) quarantined() iter.Seq2[*pole.QuarantinedRow, error] {
 		later(&b.quarantine)(yield)
 	}
 }
+
+// IngestSet loads every export of a data set laid out as caselink synth
+// writes it (profiles/*.toml, exports/FORCE/...), in an order that stores
+// what each file names before the file. each, when set, is told of every
+// file loaded.
+func IngestSet(ctx context.Context, st *store.Store, dir string, opt Options, each func(file string, rep *Report)) error {
+	paths, err := filepath.Glob(filepath.Join(dir, "profiles", "*.toml"))
+	if err != nil {
+		return err
+	}
+	var profiles []*Profile
+	for _, p := range paths {
+		prof, err := LoadProfile(p)
+		if err != nil {
+			return err
+		}
+		profiles = append(profiles, prof)
+	}
+	SortForLoading(profiles)
+	for _, p := range profiles {
+		files, _ := filepath.Glob(filepath.Join(dir, "exports", p.Force, "*"))
+		for _, f := range files {
+			if !p.Matches(f) {
+				continue
+			}
+			rep, err := Ingest(ctx, st, p, f, opt)
+			if err != nil {
+				return err
+			}
+			if each != nil {
+				each(p.Force+"/"+filepath.Base(f), rep)
+			}
+		}
+	}
+	return nil
+}

@@ -14,7 +14,7 @@ var (
 )
 
 func (l *load) quarantineValues(q *pole.QuarantinedRow) ([]any, error) {
-	if err := l.assignID(&q.ID); err != nil {
+	if err := assignID(&q.ID); err != nil {
 		return nil, err
 	}
 	if q.Reason == "" {
@@ -27,7 +27,7 @@ func (l *load) quarantineValues(q *pole.QuarantinedRow) ([]any, error) {
 }
 
 func (l *load) noteValues(n *pole.IngestNote) ([]any, error) {
-	if err := l.assignID(&n.ID); err != nil {
+	if err := assignID(&n.ID); err != nil {
 		return nil, err
 	}
 	if n.Kind != "warning" && n.Kind != "repair" {
@@ -40,7 +40,7 @@ func (l *load) noteValues(n *pole.IngestNote) ([]any, error) {
 }
 
 func (l *load) involvementValues(v *pole.Involvement) ([]any, error) {
-	if err := l.assignID(&v.ID); err != nil {
+	if err := assignID(&v.ID); err != nil {
 		return nil, err
 	}
 	if !pole.IsID(v.CaseID) {
@@ -61,7 +61,8 @@ func (l *load) involvementValues(v *pole.Involvement) ([]any, error) {
 	return []any{v.ID, v.CaseID, v.MentionID, string(v.Role), v.SourceID, v.SourceRow, l.nowArg}, nil
 }
 
-func (l *load) assignID(id *string) error {
+// assignID gives a new record an id if it has none.
+func assignID(id *string) error {
 	if *id != "" {
 		return nil
 	}

@@ -20,8 +20,13 @@ import (
 	"github.com/caselink/caselink/internal/pole"
 )
 
-// uuidColumns are the columns of type uuid in the PostgreSQL schema.
-var uuidColumns = map[string]bool{"id": true, "source_id": true, "case_id": true, "mention_id": true}
+// uuidColumns are the columns of type uuid in the PostgreSQL schema that
+// bulk loads write.
+var uuidColumns = map[string]bool{
+	"id": true, "source_id": true, "case_id": true, "mention_id": true,
+	"entity_id": true, "run_id": true, "created_by_run": true, "merged_into": true,
+	"mention_a": true, "mention_b": true,
+}
 
 // postgresEngine is the production engine: one pgx pool, used through
 // database/sql for queries and directly for COPY.
@@ -50,6 +55,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 func (postgresEngine) name() string              { return "postgres" }
 func (postgresEngine) dialect() goose.Dialect    { return goose.DialectPostgres }
 func (postgresEngine) timeValue(t time.Time) any { return t }
+func (postgresEngine) forUpdate() string         { return " FOR UPDATE" }
 
 // close runs after the database/sql handle is closed, which does not close
 // the pool beneath it.
@@ -94,8 +100,13 @@ func (postgresEngine) jsonArrayHas(col string) string {
 }
 
 // fkeyName reads the column out of PostgreSQL's default foreign key
-// constraint names, TABLE_COLUMN_fkey.
-var fkeyName = regexp.MustCompile(`^[a-z]+s_([a-z_]+)_fkey$`)
+// constraint names, TABLE_COLUMN_fkey, where the table is one word; fkeyKey
+// reads it from the detail, "Key (COLUMN)=(...) is not present ...", where
+// the table's name has words of its own.
+var (
+	fkeyName = regexp.MustCompile(`^[a-z]+s_([a-z_]+)_fkey$`)
+	fkeyKey  = regexp.MustCompile(`^Key \(([a-z_]+)\)=`)
+)
 
 // constraint classifies PostgreSQL's SQLSTATEs. A foreign key checked at the
 // end of a COPY names no line, so the column and key say what was wrong.
@@ -110,6 +121,8 @@ func (postgresEngine) constraint(err error) violation {
 	case "23503":
 		v := violation{kind: foreignKeyViolation, detail: pe.Detail}
 		if m := fkeyName.FindStringSubmatch(pe.ConstraintName); m != nil {
+			v.field = m[1]
+		} else if m := fkeyKey.FindStringSubmatch(pe.Detail); m != nil {
 			v.field = m[1]
 		}
 		return v
@@ -146,6 +159,26 @@ func (b *postgresBulk) rollback(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// upsert copies the rows into a temporary table shaped like table, then
+// moves them across in one INSERT ... SELECT with the ON CONFLICT clause,
+// which COPY itself cannot have.
+func (b *postgresBulk) upsert(ctx context.Context, table string, columns []string, onConflict string, next func() ([]any, error)) (int, error) {
+	staging := "staging_" + table
+	if _, err := b.tx.Exec(ctx, "CREATE TEMPORARY TABLE "+staging+" (LIKE "+table+") ON COMMIT DROP"); err != nil {
+		return 0, err
+	}
+	n, err := b.insert(ctx, staging, columns, next)
+	if err != nil {
+		return 0, err
+	}
+	cols := strings.Join(columns, ", ")
+	if _, err := b.tx.Exec(ctx, "INSERT INTO "+table+" ("+cols+") SELECT "+cols+" FROM "+staging+" "+onConflict); err != nil {
+		return 0, err
+	}
+	_, err = b.tx.Exec(ctx, "DROP TABLE "+staging)
+	return n, err
 }
 
 // copyLine finds the row PostgreSQL blames in a failed COPY: its context

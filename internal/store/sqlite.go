@@ -39,7 +39,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// process queue on the single connection instead.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
 	w, err := sql.Open("sqlite", path+"?"+common+
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-131072)&_txlock=immediate")
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-131072)&_pragma=temp_store(MEMORY)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +69,10 @@ func (sqliteEngine) rebind(q string) string                           { return q
 func (sqliteEngine) close() error                                     { return nil }
 
 func (sqliteEngine) timeValue(t time.Time) any { return t.UTC().Format(sqliteTime) }
+
+// forUpdate is empty: every SQLite write transaction holds the database's
+// write lock from its start.
+func (sqliteEngine) forUpdate() string { return "" }
 
 func (sqliteEngine) jsonArrayHas(col string) string {
 	return "EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE value = ?)"
@@ -123,11 +127,19 @@ type batch struct {
 	rows  int
 }
 
-// insert batches rows into multi-row INSERTs. Rows are gathered on another
-// goroutine, so that validating and encoding the next batch overlaps SQLite
-// writing this one.
 func (b *sqliteBulk) insert(ctx context.Context, table string, columns []string, next func() ([]any, error)) (int, error) {
-	full, err := b.tx.PrepareContext(ctx, multiRowInsert(table, columns, rowsPerInsert))
+	return b.write(ctx, table, columns, "", next)
+}
+
+func (b *sqliteBulk) upsert(ctx context.Context, table string, columns []string, onConflict string, next func() ([]any, error)) (int, error) {
+	return b.write(ctx, table, columns, " "+onConflict, next)
+}
+
+// write batches rows into multi-row INSERTs, each ending with suffix. Rows
+// are gathered on another goroutine, so that validating and encoding the
+// next batch overlaps SQLite writing this one.
+func (b *sqliteBulk) write(ctx context.Context, table string, columns []string, suffix string, next func() ([]any, error)) (int, error) {
+	full, err := b.tx.PrepareContext(ctx, multiRowInsert(table, columns, rowsPerInsert)+suffix)
 	if err != nil {
 		return 0, err
 	}
@@ -153,10 +165,10 @@ func (b *sqliteBulk) insert(ctx context.Context, table string, columns []string,
 			if bt.rows == rowsPerInsert {
 				_, execErr = full.ExecContext(ctx, bt.args...)
 			} else {
-				_, execErr = b.tx.ExecContext(ctx, multiRowInsert(table, columns, bt.rows), bt.args...)
+				_, execErr = b.tx.ExecContext(ctx, multiRowInsert(table, columns, bt.rows)+suffix, bt.args...)
 			}
 			if execErr != nil {
-				execErr = b.locate(ctx, table, columns, bt, execErr)
+				execErr = b.locate(ctx, insertSQL(table, columns)+suffix, len(columns), bt, execErr)
 				cancel() // stop the producer; drain what it already sent
 			}
 			n += bt.rows
@@ -219,13 +231,12 @@ func produceBatches(ctx context.Context, columns []string, next func() ([]any, e
 // locate finds which row of a failed batch broke a constraint by inserting
 // the rows one at a time; the failed statement left nothing behind, and the
 // transaction is rolled back after anyway. Only runs on failure.
-func (b *sqliteBulk) locate(ctx context.Context, table string, columns []string, bt batch, err error) error {
+func (b *sqliteBulk) locate(ctx context.Context, one string, columns int, bt batch, err error) error {
 	if b.eng.constraint(err).kind == noConstraint {
 		return err
 	}
-	one := insertSQL(table, columns)
 	for i := range bt.rows {
-		if _, rerr := b.tx.ExecContext(ctx, one, bt.args[i*len(columns):(i+1)*len(columns)]...); rerr != nil {
+		if _, rerr := b.tx.ExecContext(ctx, one, bt.args[i*columns:(i+1)*columns]...); rerr != nil {
 			return &rowError{row: bt.first + i, err: rerr}
 		}
 	}

@@ -50,6 +50,9 @@ type engine interface {
 	jsonArrayHas(col string) string
 	// timeValue is how a timestamp is bound.
 	timeValue(t time.Time) any
+	// forUpdate ends a SELECT inside a write transaction so that the rows it
+	// reads stay as read until the transaction ends.
+	forUpdate() string
 	// constraint reports which constraint err violated, if any.
 	constraint(err error) violation
 	// beginBulk starts a transaction for bulk inserts.
@@ -62,6 +65,9 @@ type bulkTx interface {
 	// insert writes the rows that next yields into table until next returns
 	// a nil row. A failure that can be pinned on one row is a *rowError.
 	insert(ctx context.Context, table string, columns []string, next func() ([]any, error)) (int, error)
+	// upsert is insert for rows that may be stored already: onConflict is
+	// the ON CONFLICT clause that says what becomes of them.
+	upsert(ctx context.Context, table string, columns []string, onConflict string, next func() ([]any, error)) (int, error)
 	// exec runs one statement (already rebound) and reports rows affected.
 	exec(ctx context.Context, query string, args ...any) (int64, error)
 	commit(ctx context.Context) error

@@ -1,0 +1,389 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caselink/caselink/internal/linkage"
+	"github.com/caselink/caselink/internal/linkage/linkrun"
+	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store"
+)
+
+// runLink dispatches "caselink link" and its subcommands.
+func runLink(ctx context.Context, m *Main, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "explain":
+			return runLinkExplain(ctx, m, args[1:])
+		case "export":
+			return runLinkExport(ctx, m, args[1:])
+		case "review":
+			return runLinkReview(ctx, m, args[1:])
+		case "unmerge":
+			return runLinkUnmerge(ctx, m, args[1:])
+		}
+	}
+	fs := m.flags("link")
+	db := m.dbFlag(fs)
+	full := fs.Bool("full", false, "re-cluster every record, not only new and changed ones (entity ids carry over)")
+	retrain := fs.Bool("retrain", false, "estimate a new model even if one is saved")
+	asJSON := fs.Bool("json", false, "print the run's report as JSON")
+	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	s, err := open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rep, err := linkrun.Run(ctx, s, linkrun.Options{Full: *full, Retrain: *retrain})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(m.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printLinkReport(m.stdout, rep)
+	return nil
+}
+
+func printLinkReport(w io.Writer, rep *linkrun.Report) {
+	mode := "new and changed records"
+	if rep.Full {
+		mode = "every record"
+	}
+	trained := "saved"
+	if rep.Trained {
+		trained = "newly trained"
+	}
+	fmt.Fprintf(w, "linked %s: %d records (%d new), model version %d (%s)\n", mode, rep.Records, rep.NewRecords, rep.ModelVersion, trained)
+	if rep.Trained {
+		t := rep.Training
+		fmt.Fprintf(w, "  EM converged: %v after %d iterations (largest last change %.2g), %d training pairs, %d distinct patterns\n",
+			t.Converged, t.Iterations, t.MaxChange, t.TrainingPairs, t.Patterns)
+	}
+	fmt.Fprintln(w, "  blocking rules (pairs each added):")
+	for _, b := range rep.Blocking {
+		over := ""
+		if b.OversizedBlocks > 0 {
+			over = fmt.Sprintf(", %d blocks over the size cap left to other rules", b.OversizedBlocks)
+		}
+		fmt.Fprintf(w, "    %-48s %10d%s\n", b.Rule, b.Pairs, over)
+	}
+	st := rep.Stats
+	fmt.Fprintf(w, "  %d candidate pairs, %d linked, %d for review, %d merges refused by cluster evidence\n",
+		st.CandidatePairs, st.LinkedPairs, st.ReviewPairs, st.RefusedMerges)
+	fmt.Fprintf(w, "  %d people; this run created %d, joined records to %d, merged %d, split %d\n",
+		rep.Entities, rep.Created, rep.Joined, rep.Merged, rep.Split)
+	if len(rep.Objects) > 0 {
+		fmt.Fprintf(w, "  objects and places: %d phones, %d vehicles, %d places\n", rep.Objects["phone"], rep.Objects["vehicle"], rep.Objects["place"])
+	}
+}
+
+// recordRef finds a record by mention id or by SOURCE:RECORD_ID, where
+// SOURCE is "force/file name" as link export writes it.
+func recordRef(d *linkrun.Data, ref string) (int, error) {
+	if i, ok := d.Index(ref); ok {
+		return i, nil
+	}
+	if src, id, ok := strings.Cut(ref, ":"); ok {
+		if i, ok := d.Find(src, id); ok {
+			return i, nil
+		}
+	}
+	return 0, pole.Errorf(pole.ENOTFOUND, "no person record %q: give a mention id or SOURCE:RECORD_ID as 'caselink link export' writes them", ref)
+}
+
+func savedModel(ctx context.Context, s *store.Store) (*linkage.Model, int, error) {
+	lm, err := s.LatestLinkModel(ctx)
+	if err != nil {
+		if pole.ErrorCode(err) == pole.ENOTFOUND {
+			return nil, 0, pole.Errorf(pole.ENOTFOUND, "no link model is saved: run 'caselink link' first")
+		}
+		return nil, 0, err
+	}
+	var model linkage.Model
+	if err := json.Unmarshal(lm.Params, &model); err != nil {
+		return nil, 0, fmt.Errorf("link model version %d: %w", lm.Version, err)
+	}
+	return &model, lm.Version, nil
+}
+
+func runLinkExplain(ctx context.Context, m *Main, args []string) error {
+	fs := m.flags("link")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: caselink link explain [--db DSN] RECORD RECORD\n\nShow each field's comparison level and weight for two person records, given as mention ids or SOURCE:RECORD_ID.")
+	}
+	db := m.dbFlag(fs)
+	refs, err := m.parseWithArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(refs) != 2 {
+		fs.Usage()
+		return pole.Invalid("arguments", "link explain takes two records, got %d", len(refs))
+	}
+	s, err := open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	model, version, err := savedModel(ctx, s)
+	if err != nil {
+		return err
+	}
+	d, err := linkrun.Load(ctx, s)
+	if err != nil {
+		return err
+	}
+	i, err := recordRef(d, refs[0])
+	if err != nil {
+		return err
+	}
+	j, err := recordRef(d, refs[1])
+	if err != nil {
+		return err
+	}
+	e, err := linkage.Explain(d.Records, model, i, j)
+	if err != nil {
+		return err
+	}
+	a, b := d.Records[i], d.Records[j]
+	fmt.Fprintf(m.stdout, "first:  %s:%s %s %s\nsecond: %s:%s %s %s\nmodel version %d\n\n", a.Source, a.ID, a.Forename, a.Surname, b.Source, b.ID, b.Forename, b.Surname, version)
+	fmt.Fprint(m.stdout, e.String())
+	ea, _ := s.EntityOfMention(ctx, a.Key)
+	eb, _ := s.EntityOfMention(ctx, b.Key)
+	switch {
+	case ea == "" || eb == "":
+		fmt.Fprintln(m.stdout, "not yet linked: run 'caselink link'")
+	case ea == eb:
+		fmt.Fprintf(m.stdout, "both are person %s\n", ea)
+	default:
+		fmt.Fprintf(m.stdout, "they are different people: %s and %s\n", ea, eb)
+	}
+	return nil
+}
+
+func runLinkExport(ctx context.Context, m *Main, args []string) error {
+	fs := m.flags("link")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: caselink link export --out FILE [--db DSN]\n\nWrite source,record_id,entity_id for every person record.")
+	}
+	db := m.dbFlag(fs)
+	out := fs.String("out", "", "CSV file to write")
+	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return pole.Invalid("out", "link export needs --out FILE")
+	}
+	s, err := open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	d, err := linkrun.Load(ctx, s)
+	if err != nil {
+		return err
+	}
+	members, err := s.EntityMembers(ctx)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(*out, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"source", "record_id", "entity_id"})
+		for _, r := range d.Records {
+			cw.Write([]string{r.Source, r.ID, members[r.Key]})
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}
+
+// writeFileAtomic writes a file whole or not at all.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(dirOf(path), ".caselink-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func dirOf(path string) string {
+	if i := strings.LastIndexByte(path, os.PathSeparator); i >= 0 {
+		return path[:i+1]
+	}
+	return "."
+}
+
+// The labelled-pairs layout the review queue exports and imports, as
+// Splink's labelling tools write it.
+var labelHeader = []string{"unique_id_l", "source_dataset_l", "unique_id_r", "source_dataset_r", "clerical_match_score"}
+
+func runLinkReview(ctx context.Context, m *Main, args []string) error {
+	fs := m.flags("link")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: caselink link review (--export FILE [--limit N] | --import FILE --by NAME) [--db DSN]\n\nExport the uncertain pairs for clerical review, or import reviewed pairs\n(clerical_match_score 1 = same, 0 = different, anything between = unsure).")
+		fs.PrintDefaults()
+	}
+	db := m.dbFlag(fs)
+	export := fs.String("export", "", "write the pairs awaiting review to this CSV file")
+	limit := fs.Int("limit", 1000, "most pairs to export")
+	imp := fs.String("import", "", "read reviewed pairs from this CSV file")
+	by := fs.String("by", "", "who reviewed the imported pairs")
+	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	if (*export == "") == (*imp == "") {
+		return pole.Invalid("flags", "link review needs exactly one of --export FILE and --import FILE")
+	}
+	s, err := open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	d, err := linkrun.Load(ctx, s)
+	if err != nil {
+		return err
+	}
+	if *export != "" {
+		pairs, err := s.ReviewPairs(ctx, *limit)
+		if err != nil {
+			return err
+		}
+		err = writeFileAtomic(*export, func(w io.Writer) error {
+			cw := csv.NewWriter(w)
+			cw.Write(labelHeader)
+			for _, p := range pairs {
+				i, _ := d.Index(p.A)
+				j, _ := d.Index(p.B)
+				a, b := d.Records[i], d.Records[j]
+				cw.Write([]string{a.ID, a.Source, b.ID, b.Source, ""})
+			}
+			cw.Flush()
+			return cw.Error()
+		})
+		if err == nil {
+			fmt.Fprintf(m.stdout, "wrote %d pairs for review to %s\n", len(pairs), *export)
+		}
+		return err
+	}
+	if *by == "" {
+		return pole.Invalid("by", "imported judgements need the name of who made them: --by NAME")
+	}
+	js, err := readLabels(*imp, d, *by)
+	if err != nil {
+		return err
+	}
+	if err := s.SaveJudgements(ctx, js); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "imported %d judgements from %s; run 'caselink link --full' to apply them\n", len(js), *imp)
+	return nil
+}
+
+// readLabels reads a labelled-pairs file, naming the line and field of any
+// fault. Nothing is imported unless every line is good.
+func readLabels(path string, d *linkrun.Data, by string) ([]store.Judgement, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = len(labelHeader)
+	head, err := r.Read()
+	if err != nil {
+		return nil, pole.Invalid("import", "%s line 1: %v", path, err)
+	}
+	for k, h := range labelHeader {
+		if strings.TrimSpace(strings.TrimPrefix(head[k], "\ufeff")) != h {
+			return nil, pole.Invalid("import", "%s line 1: column %d is %q, want %q (header %s)", path, k+1, head[k], h, strings.Join(labelHeader, ","))
+		}
+	}
+	now := time.Now().UTC()
+	var js []store.Judgement
+	for line := 2; ; line++ {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, pole.Invalid("import", "%s line %d: %v", path, line, err)
+		}
+		i, ok := d.Find(row[1], row[0])
+		if !ok {
+			return nil, pole.Invalid("import", "%s line %d, unique_id_l: no record %q in source %q", path, line, row[0], row[1])
+		}
+		j, ok := d.Find(row[3], row[2])
+		if !ok {
+			return nil, pole.Invalid("import", "%s line %d, unique_id_r: no record %q in source %q", path, line, row[2], row[3])
+		}
+		score := strings.TrimSpace(row[4])
+		if score == "" {
+			continue // not reviewed yet
+		}
+		v, err := strconv.ParseFloat(score, 64)
+		if err != nil || v < 0 || v > 1 {
+			return nil, pole.Invalid("import", "%s line %d, clerical_match_score: %q is not a number from 0 to 1", path, line, score)
+		}
+		decision := "unsure"
+		switch v {
+		case 1:
+			decision = "same"
+		case 0:
+			decision = "different"
+		}
+		js = append(js, store.Judgement{A: d.Records[i].Key, B: d.Records[j].Key, Decision: decision, MadeBy: by, Note: "imported from " + path, MadeAt: now})
+	}
+	return js, nil
+}
+
+func runLinkUnmerge(ctx context.Context, m *Main, args []string) error {
+	fs := m.flags("link")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: caselink link unmerge --by NAME [--db DSN] CHANGE_ID\n\nUndo a merge: its records go back to the person they came from, and stay apart in later runs.")
+	}
+	db := m.dbFlag(fs)
+	by := fs.String("by", "", "who undoes the merge")
+	ids, err := m.parseWithArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(ids) != 1 {
+		return pole.Invalid("arguments", "link unmerge takes one change id")
+	}
+	if *by == "" {
+		return pole.Invalid("by", "an unmerge needs the name of who made it: --by NAME")
+	}
+	s, err := open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := linkrun.Unmerge(ctx, s, ids[0], *by, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "undid merge %s: %d records moved back to person %s\n", ids[0], len(c.Mentions), c.OtherID)
+	return nil
+}

@@ -1,0 +1,397 @@
+package linkage
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// A blocking rule gives each record zero or more keys; records sharing a key
+// are compared. Candidate pairs are the union over the rules, so a pair
+// missed by one rule (a misspelt surname) is found by another (same date of
+// birth and initial).
+type blockingRule struct {
+	name string
+	// fields are the comparisons whose agreement the rule forces; EM
+	// leaves them out when it learns from the rule's pairs.
+	fields []string
+	keys   func(p *prepared, i int, dst []uint64) []uint64
+}
+
+// BlockingStats reports what one rule contributed.
+type BlockingStats struct {
+	Rule string `json:"rule"`
+	// Pairs the rule produced that no earlier rule had.
+	Pairs int64 `json:"pairs"`
+	// Blocks larger than the cap were not compared within this rule; the
+	// other rules still reach their pairs.
+	OversizedBlocks  int   `json:"oversized_blocks"`
+	OversizedRecords int64 `json:"oversized_records"`
+	// Compared is the pairs within the rule's blocks, before removing
+	// those an earlier rule produced.
+	Compared int64 `json:"compared"`
+}
+
+func mix(h, v uint64) uint64 {
+	h ^= v + 0x9e3779b97f4a7c15 + (h << 6) + (h >> 2)
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return h
+}
+
+func key(parts ...uint64) uint64 {
+	h := uint64(len(parts))
+	for _, p := range parts {
+		h = mix(h, p)
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+func (p *prepared) surPhon(i int) (uint32, uint32) {
+	f := p.facts[p.sur[i]]
+	return f.phon1, f.phon2
+}
+
+func (p *prepared) forePhon(i int) (uint32, uint32) {
+	f := p.facts[p.fore[i]]
+	return f.phon1, f.phon2
+}
+
+func appendPhonKeys(dst []uint64, tag uint64, a, b uint32, rest ...uint64) []uint64 {
+	if a == 0 {
+		return dst
+	}
+	dst = append(dst, key(append([]uint64{tag, uint64(a)}, rest...)...))
+	if b != a && b != 0 {
+		dst = append(dst, key(append([]uint64{tag, uint64(b)}, rest...)...))
+	}
+	return dst
+}
+
+var defaultRules = []blockingRule{
+	{"surname sound + birth year", []string{"surname", "dob"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.sur[i] == 0 || p.dobY[i] == 0 {
+			return dst
+		}
+		a, b := p.surPhon(i)
+		return appendPhonKeys(dst, 1, a, b, uint64(p.dobY[i]))
+	}},
+	{"forename sound + surname sound, either order", []string{"forename", "surname"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.sur[i] == 0 || p.fore[i] == 0 {
+			return dst
+		}
+		f, _ := p.forePhon(i)
+		s, _ := p.surPhon(i)
+		if f == 0 || s == 0 {
+			return dst
+		}
+		return append(dst, key(2, uint64(min(f, s)), uint64(max(f, s))))
+	}},
+	{"date of birth, day and month either way", []string{"dob"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.dobD[i] == 0 {
+			return dst
+		}
+		d, m := p.dobD[i], p.dobM[i]
+		return append(dst, key(3, uint64(p.dobY[i]), uint64(min(d, m)), uint64(max(d, m))))
+	}},
+	{"surname sound + birth month and day", []string{"surname", "dob"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.sur[i] == 0 || p.dobD[i] == 0 {
+			return dst
+		}
+		a, b := p.surPhon(i)
+		return appendPhonKeys(dst, 4, a, b, uint64(p.dobM[i]), uint64(p.dobD[i]))
+	}},
+	{"forename sound + birth year", []string{"forename", "dob"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.fore[i] == 0 || p.dobY[i] == 0 {
+			return dst
+		}
+		a, b := p.forePhon(i)
+		return appendPhonKeys(dst, 5, a, b, uint64(p.dobY[i]))
+	}},
+	{"postcode + forename initial", []string{"postcode", "forename"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		var init uint64
+		if p.fore[i] != 0 {
+			init = uint64(p.facts[p.fore[i]].first)
+		}
+		for _, pc := range p.pcs.of(i) {
+			dst = append(dst, key(6, uint64(pc), init))
+		}
+		return dst
+	}},
+	{"premises + street", []string{"premises", "street"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.premises[i] == 0 || p.street[i] == 0 {
+			return dst
+		}
+		return append(dst, key(7, uint64(p.premises[i]), uint64(p.street[i])))
+	}},
+	{"phone", []string{"phone"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		for _, v := range p.phones.of(i) {
+			dst = append(dst, key(8, uint64(v)))
+		}
+		return dst
+	}},
+	{"vehicle", []string{"vehicle"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		for _, v := range p.vehicles.of(i) {
+			dst = append(dst, key(9, uint64(v)))
+		}
+		return dst
+	}},
+	{"email", []string{"email"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.email[i] == 0 {
+			return dst
+		}
+		return append(dst, key(10, uint64(p.email[i])))
+	}},
+	{"alias or forename + surname sound", []string{"alias", "surname"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		al := p.aliases.of(i)
+		if len(al) == 0 || p.sur[i] == 0 {
+			return dst
+		}
+		s, _ := p.surPhon(i)
+		for _, a := range al {
+			dst = append(dst, key(11, uint64(a), uint64(s)))
+		}
+		return dst
+	}},
+	{"street sound + locality", []string{"street", "locality"}, func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.street[i] == 0 || p.locality[i] == 0 {
+			return dst
+		}
+		return append(dst, key(12, uint64(p.street[i]), uint64(p.locality[i])))
+	}},
+}
+
+// blocker holds each rule's keys per record, to generate each rule's blocks
+// and to tell whether an earlier rule already produced a pair.
+type blocker struct {
+	p         *prepared
+	rules     []blockingRule
+	keys      []list64
+	oversized []map[uint64]bool
+	maxBlock  int
+	linkOnly  bool
+	// isNew, when set, limits pairs to those with at least one new record.
+	isNew []bool
+
+	sorted [][]keyed
+	blocks [][]span
+	stats  []BlockingStats
+}
+
+type list64 struct {
+	off  []uint32
+	vals []uint64
+}
+
+func (l *list64) of(i int) []uint64 { return l.vals[l.off[i]:l.off[i+1]] }
+
+type keyed struct {
+	key uint64
+	rec int32
+}
+
+func newBlocker(p *prepared, rules []blockingRule, maxBlock int, linkOnly bool, isNew []bool) *blocker {
+	b := &blocker{p: p, rules: rules, keys: make([]list64, len(rules)),
+		oversized: make([]map[uint64]bool, len(rules)), maxBlock: maxBlock, linkOnly: linkOnly, isNew: isNew}
+	var wg sync.WaitGroup
+	for r := range rules {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l := list64{off: make([]uint32, 1, p.n+1)}
+			for i := 0; i < p.n; i++ {
+				start := len(l.vals)
+				l.vals = rules[r].keys(p, i, l.vals)
+				l.vals = append(l.vals[:start], uniq64(l.vals[start:])...)
+				l.off = append(l.off, uint32(len(l.vals)))
+			}
+			b.keys[r] = l
+		}()
+	}
+	wg.Wait()
+	b.index()
+	return b
+}
+
+func uniq64(v []uint64) []uint64 {
+	out := v[:0]
+	for _, x := range v {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func sharesKey(a, b []uint64, skip map[uint64]bool) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y && !skip[x] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// index sorts each rule's keys into blocks, once; oversized blocks are
+// skipped and remembered, so that later rules do not count on them.
+func (b *blocker) index() {
+	b.sorted = make([][]keyed, len(b.rules))
+	b.blocks = make([][]span, len(b.rules))
+	b.stats = make([]BlockingStats, len(b.rules))
+	var wg sync.WaitGroup
+	for r := range b.rules {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.indexRule(r)
+		}()
+	}
+	wg.Wait()
+}
+
+type span struct{ lo, hi int32 }
+
+func (b *blocker) indexRule(r int) {
+	b.stats[r].Rule = b.rules[r].name
+	kl := &b.keys[r]
+	all := make([]keyed, 0, len(kl.vals))
+	for i := 0; i < b.p.n; i++ {
+		for _, k := range kl.of(i) {
+			all = append(all, keyed{k, int32(i)})
+		}
+	}
+	slices.SortFunc(all, func(x, y keyed) int {
+		switch {
+		case x.key < y.key:
+			return -1
+		case x.key > y.key:
+			return 1
+		}
+		return int(x.rec - y.rec)
+	})
+	var blocks []span
+	over := map[uint64]bool{}
+	for lo := 0; lo < len(all); {
+		hi := lo + 1
+		for hi < len(all) && all[hi].key == all[lo].key {
+			hi++
+		}
+		switch n := hi - lo; {
+		case n < 2:
+		case n > b.maxBlock:
+			over[all[lo].key] = true
+			b.stats[r].OversizedBlocks++
+			b.stats[r].OversizedRecords += int64(n)
+		default:
+			if b.hasNew(all[lo:hi]) {
+				blocks = append(blocks, span{int32(lo), int32(hi)})
+				b.stats[r].Compared += int64(n) * int64(n-1) / 2
+			}
+		}
+		lo = hi
+	}
+	b.sorted[r], b.blocks[r], b.oversized[r] = all, blocks, over
+}
+
+// upperBound is the number of pairs the blocks hold before duplicates across
+// rules are removed.
+func (b *blocker) upperBound() int64 {
+	var n int64
+	for _, s := range b.stats {
+		n += s.Compared
+	}
+	return n
+}
+
+// pairs calls fn for every candidate pair once, from several goroutines:
+// fn's first argument is the worker number, below workers(). It returns the
+// count of pairs each rule added.
+func (b *blocker) pairs(fn func(w, r int, i, j int32)) []int64 {
+	counts := make([]int64, len(b.rules))
+	nw := workers()
+	for r := range b.rules {
+		all, blocks := b.sorted[r], b.blocks[r]
+		var next, count atomic.Int64
+		var wg sync.WaitGroup
+		for w := 0; w < nw; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var n int64
+				for {
+					k := int(next.Add(1) - 1)
+					if k >= len(blocks) {
+						break
+					}
+					blk := all[blocks[k].lo:blocks[k].hi]
+					for x := 0; x < len(blk); x++ {
+						i := blk[x].rec
+						for y := x + 1; y < len(blk); y++ {
+							j := blk[y].rec
+							if i == j || !b.wanted(r, blk[0].key, i, j) {
+								continue
+							}
+							n++
+							fn(w, r, i, j)
+						}
+					}
+				}
+				count.Add(n)
+			}()
+		}
+		wg.Wait()
+		counts[r] = count.Load()
+	}
+	return counts
+}
+
+func (b *blocker) hasNew(blk []keyed) bool {
+	if b.isNew == nil {
+		return true
+	}
+	for _, k := range blk {
+		if b.isNew[k.rec] {
+			return true
+		}
+	}
+	return false
+}
+
+// wanted reports whether rule r should emit pair (i, j): not within one
+// source when linking across sources only, touching a new record when
+// linking incrementally, and not already emitted by an earlier rule.
+func (b *blocker) wanted(r int, blockKey uint64, i, j int32) bool {
+	p := b.p
+	if b.linkOnly && p.source[i] == p.source[j] {
+		return false
+	}
+	if b.isNew != nil && !b.isNew[i] && !b.isNew[j] {
+		return false
+	}
+	// A record can hold the same key twice in one rule (two phones in one
+	// block): emit the pair under its first shared key only.
+	for q := 0; q < r; q++ {
+		if sharesKey(b.keys[q].of(int(i)), b.keys[q].of(int(j)), b.oversized[q]) {
+			return false
+		}
+	}
+	ki, kj := b.keys[r].of(int(i)), b.keys[r].of(int(j))
+	if len(ki) == 1 || len(kj) == 1 {
+		return true
+	}
+	first := uint64(0)
+	for _, x := range ki {
+		if (first == 0 || x < first) && slices.Contains(kj, x) && !b.oversized[r][x] {
+			first = x
+		}
+	}
+	return first == blockKey
+}
+
+func workers() int { return max(1, runtime.GOMAXPROCS(0)) }

@@ -1,0 +1,195 @@
+package linkage
+
+import (
+	"fmt"
+	"slices"
+)
+
+// clusterer merges records into clusters, strongest pairs first. Two
+// clusters merge only when the evidence across them, not just the one pair
+// that brings them together, says they are one person: connected components
+// over pairwise links would chain A~B~C into one even when A and C plainly
+// differ. Judgements bind: "same" records start together and "different"
+// records never end in one cluster.
+type clusterer struct {
+	p       *prepared
+	s       *scorer
+	linkW   float64
+	parent  []int32
+	members [][]int32 // members of each root
+	cannot  map[int32][]int32
+	refused int
+	// oneEach keeps at most one record of each source in a cluster: when
+	// linking files that are each free of duplicates.
+	oneEach bool
+}
+
+// crossSample is how many cross pairs a merge looks at, at most.
+const crossSample = 64
+
+func newClusterer(p *prepared, s *scorer, linkW float64, existing []int32) *clusterer {
+	c := &clusterer{p: p, s: s, linkW: linkW, parent: make([]int32, p.n), members: make([][]int32, p.n), cannot: map[int32][]int32{}}
+	for i := range c.parent {
+		c.parent[i] = int32(i)
+		c.members[i] = []int32{int32(i)}
+	}
+	if existing != nil {
+		first := map[int32]int32{}
+		for i, e := range existing {
+			if e < 0 {
+				continue
+			}
+			if f, ok := first[e]; ok {
+				c.union(f, int32(i))
+			} else {
+				first[e] = int32(i)
+			}
+		}
+	}
+	return c
+}
+
+func (c *clusterer) find(i int32) int32 {
+	for c.parent[i] != i {
+		c.parent[i] = c.parent[c.parent[i]]
+		i = c.parent[i]
+	}
+	return i
+}
+
+func (c *clusterer) union(a, b int32) {
+	ra, rb := c.find(a), c.find(b)
+	if ra == rb {
+		return
+	}
+	if len(c.members[ra]) < len(c.members[rb]) {
+		ra, rb = rb, ra
+	}
+	c.parent[rb] = ra
+	c.members[ra] = append(c.members[ra], c.members[rb]...)
+	c.members[rb] = nil
+}
+
+// constrain applies judgements: same unites, different forbids.
+func (c *clusterer) constrain(js []Judgement) error {
+	for _, j := range js {
+		if j.I < 0 || j.J < 0 || j.I >= c.p.n || j.J >= c.p.n || j.I == j.J {
+			return fmt.Errorf("linkage: judgement on records %d and %d: not two records of this run", j.I, j.J)
+		}
+		switch j.Decision {
+		case Different:
+			c.cannot[int32(j.I)] = append(c.cannot[int32(j.I)], int32(j.J))
+			c.cannot[int32(j.J)] = append(c.cannot[int32(j.J)], int32(j.I))
+		}
+	}
+	for _, j := range js {
+		if j.Decision == Same {
+			if c.forbidden(c.find(int32(j.I)), c.find(int32(j.J))) {
+				return fmt.Errorf("linkage: records %d and %d are judged the same, but other judgements say their clusters differ", j.I, j.J)
+			}
+			c.union(int32(j.I), int32(j.J))
+		}
+	}
+	return nil
+}
+
+// forbidden reports whether a "different" judgement separates two clusters.
+func (c *clusterer) forbidden(ra, rb int32) bool {
+	if len(c.cannot) == 0 {
+		return false
+	}
+	small, other := ra, rb
+	if len(c.members[rb]) < len(c.members[ra]) {
+		small, other = rb, ra
+	}
+	for _, m := range c.members[small] {
+		for _, x := range c.cannot[m] {
+			if c.find(x) == other {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *clusterer) sharesSource(ra, rb int32) bool {
+	for _, a := range c.members[ra] {
+		for _, b := range c.members[rb] {
+			if c.p.source[a] == c.p.source[b] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// supported reports whether the pairs across two clusters agree, on
+// average, that they are one person.
+func (c *clusterer) supported(ra, rb int32) bool {
+	A, B := c.members[ra], c.members[rb]
+	total := len(A) * len(B)
+	step := 1
+	if total > crossSample {
+		step = total / crossSample
+	}
+	var sum float64
+	n := 0
+	for k := 0; k < total; k += step {
+		a, b := A[k/len(B)], B[k%len(B)]
+		sum += probability(c.s.weight(int(a), int(b), c.s.pattern(int(a), int(b))))
+		n++
+	}
+	return sum/float64(n) >= 0.5
+}
+
+func (c *clusterer) run(pairs []Pair) {
+	order := make([]int32, 0, len(pairs))
+	for k := range pairs {
+		if pairs[k].Weight >= c.linkW {
+			order = append(order, int32(k))
+		}
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		wx, wy := pairs[x].Weight, pairs[y].Weight
+		switch {
+		case wx > wy:
+			return -1
+		case wx < wy:
+			return 1
+		}
+		return int(x - y)
+	})
+	for _, k := range order {
+		ra, rb := c.find(pairs[k].I), c.find(pairs[k].J)
+		if ra == rb {
+			continue
+		}
+		if c.forbidden(ra, rb) || c.oneEach && c.sharesSource(ra, rb) {
+			c.refused++
+			continue
+		}
+		if len(c.members[ra])+len(c.members[rb]) > 2 && !c.supported(ra, rb) {
+			c.refused++
+			continue
+		}
+		c.union(ra, rb)
+	}
+}
+
+// labels names each cluster by its smallest record index.
+func (c *clusterer) labels() []int32 {
+	out := make([]int32, c.p.n)
+	for i := range out {
+		out[i] = -1
+	}
+	for r := range c.members {
+		if c.find(int32(r)) != int32(r) {
+			continue
+		}
+		least := slices.Min(c.members[r])
+		for _, m := range c.members[r] {
+			out[m] = least
+		}
+	}
+	return out
+}

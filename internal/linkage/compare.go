@@ -1,0 +1,403 @@
+package linkage
+
+// A comparison sorts a pair of records into one of its levels for one field.
+// Level 0 is always "null": one side lacks the field, so it says nothing
+// either way and weighs zero. Higher levels are weaker agreement, the last
+// is disagreement.
+type comparison struct {
+	name   string
+	levels []string
+	// tf names the term frequencies that adjust the exact level ("" none).
+	tf    string
+	level func(p *prepared, i, j int) uint8
+	// present reports whether the records carry the field at all.
+	present func(p *prepared) bool
+}
+
+// maxLevels bounds a comparison's levels so that a pair's levels pack into
+// 4 bits each; maxComparisons of them fill a uint64.
+const (
+	maxLevels      = 16
+	maxComparisons = 16
+)
+
+// Name comparison levels.
+const (
+	nameNull uint8 = iota
+	nameExact
+	nameVariant
+	nameJW92
+	namePhonetic
+	nameOther // forename: matches the other's middle name or an alias; surname: shares a token
+	nameSwapped
+	nameInitial
+	nameElse
+)
+
+var nameLevels = []string{"null", "exact", "known variant", "Jaro-Winkler >= 0.92", "phonetic or Jaro-Winkler >= 0.85", "other given name or alias", "forename and surname swapped", "initial", "different"}
+var surnameLevels = []string{"null", "exact", "known variant", "Jaro-Winkler >= 0.92", "phonetic or Jaro-Winkler >= 0.85", "shares a surname part", "forename and surname swapped", "initial", "different"}
+
+// similar grades two name ids without regard to which field they came from.
+func (p *prepared) similar(a, b uint32, v *Variants) uint8 {
+	if a == b {
+		return nameExact
+	}
+	sa, sb := p.names.strs[a], p.names.strs[b]
+	if v != nil && v.Related(sa, sb) {
+		return nameVariant
+	}
+	fa, fb := &p.facts[a], &p.facts[b]
+	if fa.initial || fb.initial {
+		if fa.first == fb.first {
+			return nameInitial
+		}
+		return nameElse
+	}
+	jw := JaroWinkler(sa, sb)
+	if jw >= 0.92 {
+		return nameJW92
+	}
+	if jw >= 0.85 || fa.phon1 == fb.phon1 && fa.phon1 != 0 || fa.phon1 == fb.phon2 && fa.phon1 != 0 || fa.phon2 == fb.phon1 && fb.phon1 != 0 {
+		return namePhonetic
+	}
+	return nameElse
+}
+
+// close reports a strong agreement: exact, a known variant or a near
+// spelling.
+func close(l uint8) bool { return l == nameExact || l == nameVariant || l == nameJW92 }
+
+// swapped reports forename and surname written the other way round, as
+// happens with names whose order differs by culture ("Aziz Yasmin").
+func swapped(p *prepared, i, j int) bool {
+	fi, si, fj, sj := p.fore[i], p.sur[i], p.fore[j], p.sur[j]
+	if fi == 0 || si == 0 || fj == 0 || sj == 0 {
+		return false
+	}
+	return close(p.similar(fi, sj, p.foreVar)) && close(p.similar(si, fj, p.foreVar))
+}
+
+func forenameLevel(p *prepared, i, j int) uint8 {
+	a, b := p.fore[i], p.fore[j]
+	if a == 0 || b == 0 {
+		return nameNull
+	}
+	l := p.similar(a, b, p.foreVar)
+	if l == nameExact || l == nameVariant || l == nameJW92 {
+		return l
+	}
+	if swapped(p, i, j) {
+		return nameSwapped
+	}
+	// A forename that is the other's middle name or alias ("George Lucas
+	// Robinson" recorded as "Lucas Robinson", "Mohammed 'Mo' Khan").
+	if inList(b, p.middle.of(i)) || inList(a, p.middle.of(j)) || inList(a, p.aliases.of(j)) || inList(b, p.aliases.of(i)) {
+		return nameOther
+	}
+	return l
+}
+
+// middleLevel compares the first middle names; a middle name that is the
+// other's forename is its own level (names shifted between fields).
+func middleLevel(p *prepared, i, j int) uint8 {
+	mi, mj := p.middle.of(i), p.middle.of(j)
+	if len(mi) == 0 || len(mj) == 0 {
+		return 0
+	}
+	switch p.similar(mi[0], mj[0], p.foreVar) {
+	case nameExact:
+		return 1
+	case nameVariant, nameJW92:
+		return 2
+	case nameInitial:
+		return 3
+	}
+	if mi[0] == p.fore[j] || mj[0] == p.fore[i] {
+		return 4
+	}
+	return 5
+}
+
+func surnameLevel(p *prepared, i, j int) uint8 {
+	a, b := p.sur[i], p.sur[j]
+	if a == 0 || b == 0 {
+		return nameNull
+	}
+	l := p.similar(a, b, p.surVar)
+	if l == nameExact || l == nameVariant || l == nameJW92 {
+		return l
+	}
+	if swapped(p, i, j) {
+		return nameSwapped
+	}
+	// "Smith-Jones" against "Jones", and "Khan Malik" against "Malik".
+	if inList(a, p.surTokens.of(j)) || inList(b, p.surTokens.of(i)) || shareAny(p.surTokens.of(i), p.surTokens.of(j)) {
+		return nameOther
+	}
+	if l == nameInitial {
+		return nameInitial
+	}
+	return l
+}
+
+func inList(x uint32, l []uint32) bool {
+	for _, y := range l {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func shareAny(a, b []uint32) bool {
+	for _, x := range a {
+		if inList(x, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// Date of birth levels.
+const (
+	dobNull uint8 = iota
+	dobExact
+	dobPartial    // agrees as far as the less precise date goes (year, or year and month)
+	dobTransposed // day and month swapped
+	dobTwoOfThree // one of day, month and year differs: a slip of one part
+	dobYear       // within a year of each other
+	dobElse
+)
+
+var dobLevels = []string{"null", "exact", "agrees as far as known", "day and month transposed", "one of day, month, year differs", "within a year", "different"}
+
+func dobLevel(p *prepared, i, j int) uint8 {
+	yi, yj := p.dobY[i], p.dobY[j]
+	if yi == 0 || yj == 0 {
+		return dobNull
+	}
+	mi, mj, di, dj := p.dobM[i], p.dobM[j], p.dobD[i], p.dobD[j]
+	if di == 0 || dj == 0 { // one side partial
+		switch {
+		case yi != yj:
+			if abs(int(yi)-int(yj)) <= 1 {
+				return dobYear
+			}
+			return dobElse
+		case mi == 0 || mj == 0 || mi == mj:
+			return dobPartial
+		default:
+			return dobYear
+		}
+	}
+	if yi == yj && mi == mj && di == dj {
+		return dobExact
+	}
+	if yi == yj && mi == dj && di == mj {
+		return dobTransposed
+	}
+	same := 0
+	if yi == yj {
+		same++
+	}
+	if mi == mj {
+		same++
+	}
+	if di == dj {
+		same++
+	}
+	if same == 2 {
+		return dobTwoOfThree
+	}
+	if days := abs(dayNumber(yi, mi, di) - dayNumber(yj, mj, dj)); days <= 366 {
+		return dobYear
+	}
+	return dobElse
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// dayNumber counts days from a fixed origin, close enough for "within a year".
+func dayNumber(y int16, m, d uint8) int {
+	return int(y)*365 + int(y)/4 + int(m)*31 + int(d)
+}
+
+func sexLevel(p *prepared, i, j int) uint8 {
+	a, b := p.sex[i], p.sex[j]
+	switch {
+	case a == 0 || b == 0:
+		return 0
+	case a == b:
+		return 1
+	}
+	return 2
+}
+
+var postcodeLevels = []string{"null", "full postcode", "same sector", "same district", "different"}
+
+func postcodeLevel(p *prepared, i, j int) uint8 {
+	a, b := p.pcs.of(i), p.pcs.of(j)
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	best := uint8(4)
+	for _, x := range a {
+		for _, y := range b {
+			switch {
+			case x == y:
+				return 1
+			case p.pcSector[x] != 0 && p.pcSector[x] == p.pcSector[y]:
+				best = min(best, 2)
+			case p.pcDist[x] != 0 && p.pcDist[x] == p.pcDist[y]:
+				best = min(best, 3)
+			}
+		}
+	}
+	return best
+}
+
+// setLevel compares two sets of keys: any shared is agreement.
+func setLevel(a, b []uint32) uint8 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	if shareAny(a, b) {
+		return 1
+	}
+	return 2
+}
+
+func exactLevel(a, b uint32) uint8 {
+	switch {
+	case a == 0 || b == 0:
+		return 0
+	case a == b:
+		return 1
+	}
+	return 2
+}
+
+// fuzzyLevel grades free text such as a street: exact, close, different.
+func fuzzyLevel(t *strtab, a, b uint32) uint8 {
+	switch {
+	case a == 0 || b == 0:
+		return 0
+	case a == b:
+		return 1
+	case JaroWinkler(t.strs[a], t.strs[b]) >= 0.88:
+		return 2
+	}
+	return 3
+}
+
+// aliasLevel compares aliases as sets against each other and against the
+// other record's names.
+func aliasLevel(p *prepared, i, j int) uint8 {
+	ai, aj := p.aliases.of(i), p.aliases.of(j)
+	if len(ai) == 0 && len(aj) == 0 {
+		return 0
+	}
+	if shareAny(ai, aj) || inList(p.fore[j], ai) || inList(p.fore[i], aj) || inList(p.sur[j], ai) || inList(p.sur[i], aj) {
+		return 1
+	}
+	if len(ai) == 0 || len(aj) == 0 {
+		return 0 // one side has no aliases: that says nothing
+	}
+	return 2
+}
+
+func emailLevel(p *prepared, i, j int) uint8 {
+	a, b := p.email[i], p.email[j]
+	switch {
+	case a == 0 || b == 0:
+		return 0
+	case a == b:
+		return 1
+	}
+	sa, sb := p.misc.strs[a], p.misc.strs[b]
+	if JaroWinkler(localPart(sa), localPart(sb)) >= 0.88 {
+		return 2
+	}
+	return 3
+}
+
+func localPart(s string) string {
+	for k := 0; k < len(s); k++ {
+		if s[k] == '@' {
+			return s[:k]
+		}
+	}
+	return s
+}
+
+func listPresent(l func(p *prepared) *list) func(p *prepared) bool {
+	return func(p *prepared) bool { return len(l(p).vals) > 0 }
+}
+
+func colPresent(c func(p *prepared) []uint32) func(p *prepared) bool {
+	return func(p *prepared) bool { return anyNonZero(c(p)) }
+}
+
+// allComparisons are the comparisons caselink knows; a model uses those
+// whose fields the records carry.
+var allComparisons = []comparison{
+	{name: "forename", levels: nameLevels, tf: "forename", level: forenameLevel,
+		present: colPresent(func(p *prepared) []uint32 { return p.fore })},
+	{name: "middle", levels: []string{"null", "exact", "known variant or Jaro-Winkler >= 0.92", "initial", "the other's forename", "different"}, level: middleLevel,
+		present: listPresent(func(p *prepared) *list { return &p.middle })},
+	{name: "surname", levels: surnameLevels, tf: "surname", level: surnameLevel,
+		present: colPresent(func(p *prepared) []uint32 { return p.sur })},
+	{name: "dob", levels: dobLevels, level: dobLevel,
+		present: func(p *prepared) bool {
+			for _, y := range p.dobY {
+				if y != 0 {
+					return true
+				}
+			}
+			return false
+		}},
+	{name: "sex", levels: []string{"null", "same", "different"}, level: sexLevel,
+		present: func(p *prepared) bool {
+			for _, s := range p.sex {
+				if s != 0 {
+					return true
+				}
+			}
+			return false
+		}},
+	{name: "postcode", levels: postcodeLevels, level: postcodeLevel,
+		present: listPresent(func(p *prepared) *list { return &p.pcs })},
+	{name: "premises", levels: []string{"null", "same", "different"},
+		level:   func(p *prepared, i, j int) uint8 { return exactLevel(p.premises[i], p.premises[j]) },
+		present: colPresent(func(p *prepared) []uint32 { return p.premises })},
+	{name: "street", levels: []string{"null", "same", "Jaro-Winkler >= 0.88", "different"},
+		level:   func(p *prepared, i, j int) uint8 { return fuzzyLevel(p.misc, p.street[i], p.street[j]) },
+		present: colPresent(func(p *prepared) []uint32 { return p.street })},
+	{name: "locality", levels: []string{"null", "same", "Jaro-Winkler >= 0.88", "different"},
+		level:   func(p *prepared, i, j int) uint8 { return fuzzyLevel(p.misc, p.locality[i], p.locality[j]) },
+		present: colPresent(func(p *prepared) []uint32 { return p.locality })},
+	{name: "phone", levels: []string{"null", "a number shared", "different"},
+		level:   func(p *prepared, i, j int) uint8 { return setLevel(p.phones.of(i), p.phones.of(j)) },
+		present: listPresent(func(p *prepared) *list { return &p.phones })},
+	{name: "vehicle", levels: []string{"null", "a vehicle shared", "different"},
+		level:   func(p *prepared, i, j int) uint8 { return setLevel(p.vehicles.of(i), p.vehicles.of(j)) },
+		present: listPresent(func(p *prepared) *list { return &p.vehicles })},
+	{name: "email", levels: []string{"null", "same", "same user, Jaro-Winkler >= 0.88", "different"}, level: emailLevel,
+		present: colPresent(func(p *prepared) []uint32 { return p.email })},
+	{name: "alias", levels: []string{"null", "an alias shared or matching a name", "different"}, level: aliasLevel,
+		present: listPresent(func(p *prepared) *list { return &p.aliases })},
+}
+
+func comparisonByName(name string) (comparison, bool) {
+	for _, c := range allComparisons {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return comparison{}, false
+}

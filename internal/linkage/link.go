@@ -1,0 +1,350 @@
+package linkage
+
+import (
+	"errors"
+	"math"
+	"slices"
+	"time"
+)
+
+// Decision is a person's judgement on whether two records are the same.
+type Decision string
+
+const (
+	Same      Decision = "same"
+	Different Decision = "different"
+	Unsure    Decision = "unsure"
+)
+
+// Judgement is a decision on a pair of records, by their index in the
+// records given to Link. Same and Different bind every run; Unsure is kept
+// for the record but constrains nothing.
+type Judgement struct {
+	I, J     int
+	Decision Decision
+}
+
+// Options tune a run. The zero value trains a model and deduplicates.
+type Options struct {
+	// Model, when set, is used as it is; otherwise one is trained.
+	Model *Model
+	// Labels are pairs whose truth is known (Same or Different), used to
+	// estimate m alongside EM.
+	Labels []Judgement
+	// Judgements are people's decisions, respected by clustering.
+	Judgements []Judgement
+	// LinkOnly compares records of different sources only: for two files
+	// each free of duplicates.
+	LinkOnly bool
+	// Existing, when set, holds for each record the cluster it already
+	// belongs to (any non-negative number; records sharing one are one
+	// entity), or -1 for a new record. Only pairs touching a new record are
+	// compared, and new records join or form clusters; existing clusters
+	// are not split.
+	Existing []int32
+	// Threshold and ReviewFrom override the model's, as match probabilities.
+	Threshold, ReviewFrom float64
+	// MaxBlock caps a block's records; larger blocks are left to the other
+	// rules and reported (default 2,000).
+	MaxBlock int
+	// TrainingPairs caps the candidate pairs EM learns from (default 4M),
+	// USamples the random pairs u is counted on (default 2M).
+	TrainingPairs, USamples int64
+	Seed                    uint64
+}
+
+// Pair is a scored candidate pair kept as evidence: linked, or in the review
+// band.
+type Pair struct {
+	I, J    int32
+	Weight  float64
+	Pattern uint64 // the comparison levels, 4 bits each, in model order
+	Linked  bool   // both records ended in one cluster
+}
+
+// Probability is the pair's match probability.
+func (p Pair) Probability() float64 { return probability(p.Weight) }
+
+// Result is what a run found.
+type Result struct {
+	Model *Model
+	// Cluster[i] is the cluster of record i: the smallest record index in it.
+	Cluster  []int32
+	Pairs    []Pair
+	Blocking []BlockingStats
+	Stats    RunStats
+}
+
+// RunStats are the counts and times of a run.
+type RunStats struct {
+	Records        int            `json:"records"`
+	CandidatePairs int64          `json:"candidate_pairs"`
+	LinkedPairs    int64          `json:"linked_pairs"`
+	ReviewPairs    int64          `json:"review_pairs"`
+	Clusters       int            `json:"clusters"`
+	RefusedMerges  int            `json:"refused_merges"`
+	Timings        map[string]int `json:"timings_ms"`
+}
+
+// Link decides which records are the same person.
+func Link(records []Record, opt Options) (*Result, error) {
+	t0 := time.Now()
+	timings := map[string]int{}
+	lap := func(name string) {
+		timings[name] = int(time.Since(t0).Milliseconds())
+		t0 = time.Now()
+	}
+	if opt.Existing != nil && len(opt.Existing) != len(records) {
+		return nil, errors.New("linkage: Existing must have one entry per record")
+	}
+	p := prepare(records)
+	lap("prepare")
+	maxBlock := opt.MaxBlock
+	if maxBlock <= 0 {
+		maxBlock = 2000
+	}
+	var isNew []bool
+	if opt.Existing != nil {
+		isNew = make([]bool, len(records))
+		for i, c := range opt.Existing {
+			isNew[i] = c < 0
+		}
+	}
+	b := newBlocker(p, defaultRules, maxBlock, opt.LinkOnly, isNew)
+	lap("block")
+	model := opt.Model
+	if model == nil {
+		var err error
+		model, err = train(p, b, opt)
+		if err != nil {
+			return nil, err
+		}
+		lap("train")
+	}
+	if err := model.Validate(); err != nil {
+		return nil, err
+	}
+	threshold, reviewFrom := model.Threshold, model.ReviewFrom
+	if opt.Threshold > 0 {
+		threshold = opt.Threshold
+	}
+	if opt.ReviewFrom > 0 {
+		reviewFrom = opt.ReviewFrom
+	}
+	s := newScorer(p, model)
+	keep := weightOf(reviewFrom)
+	nw := workers()
+	kept := make([][]Pair, nw)
+	counts := b.pairs(func(w, _ int, i, j int32) {
+		g := s.pattern(int(i), int(j))
+		if wt := s.weight(int(i), int(j), g); wt >= keep {
+			kept[w] = append(kept[w], Pair{I: i, J: j, Weight: wt, Pattern: uint64(g)})
+		}
+	})
+	var pairs []Pair
+	for _, k := range kept {
+		pairs = append(pairs, k...)
+	}
+	lap("score")
+	stats := RunStats{Records: len(records), Timings: timings}
+	blocking := b.stats
+	for r := range blocking {
+		blocking[r].Pairs = counts[r]
+		stats.CandidatePairs += counts[r]
+	}
+	c := newClusterer(p, s, weightOf(threshold), opt.Existing)
+	c.oneEach = opt.LinkOnly
+	if err := c.constrain(opt.Judgements); err != nil {
+		return nil, err
+	}
+	c.run(pairs)
+	lap("cluster")
+	cluster := c.labels()
+	for k := range pairs {
+		pr := &pairs[k]
+		pr.Linked = cluster[pr.I] == cluster[pr.J]
+		if pr.Linked {
+			stats.LinkedPairs++
+		} else {
+			stats.ReviewPairs++
+		}
+	}
+	stats.RefusedMerges = c.refused
+	seen := map[int32]bool{}
+	for _, x := range cluster {
+		seen[x] = true
+	}
+	stats.Clusters = len(seen)
+	return &Result{Model: model, Cluster: cluster, Pairs: pairs, Blocking: blocking, Stats: stats}, nil
+}
+
+// train estimates u from random pairs and m and lambda by EM over a sample
+// of candidate pairs.
+func train(p *prepared, b *blocker, opt Options) (*Model, error) {
+	var comps []comparison
+	for _, c := range allComparisons {
+		if c.present(p) {
+			comps = append(comps, c)
+		}
+	}
+	if len(comps) == 0 {
+		return nil, errors.New("linkage: the records have no fields to compare")
+	}
+	if len(comps) > maxComparisons {
+		comps = comps[:maxComparisons]
+	}
+	uSamples := opt.USamples
+	if uSamples <= 0 {
+		uSamples = min(2_000_000, 200*int64(p.n))
+	}
+	u := estimateU(p, comps, uSamples, opt.LinkOnly, opt.Seed+1)
+
+	limit := opt.TrainingPairs
+	if limit <= 0 {
+		limit = 4_000_000
+	}
+	rate := 1.0
+	if ub := b.upperBound(); ub > limit {
+		rate = float64(limit) / float64(ub)
+	}
+	cut := uint64(rate * math.MaxUint64)
+	if rate >= 1 {
+		cut = math.MaxUint64
+	}
+	nw := workers()
+	// Pattern counts per worker and rule.
+	local := make([][]map[pattern]int64, nw)
+	for w := range local {
+		local[w] = make([]map[pattern]int64, len(b.rules))
+		for r := range local[w] {
+			local[w][r] = map[pattern]int64{}
+		}
+	}
+	s := &scorer{p: p, comps: comps}
+	counts := b.pairs(func(w, r int, i, j int32) {
+		if cut != math.MaxUint64 && key(uint64(i), uint64(j), opt.Seed) > cut {
+			return
+		}
+		local[w][r][s.pattern(int(i), int(j))]++
+	})
+	perRule := local[0]
+	for _, l := range local[1:] {
+		for r := range l {
+			for g, n := range l[r] {
+				perRule[r][g] += n
+			}
+		}
+	}
+	var candidates, trainingPairs int64
+	for _, n := range counts {
+		candidates += n
+	}
+	all := map[pattern]int64{}
+	for r := range perRule {
+		for g, n := range perRule[r] {
+			all[g] += n
+			trainingPairs += n
+		}
+	}
+	if trainingPairs == 0 {
+		return nil, errors.New("linkage: blocking found no candidate pairs to learn from")
+	}
+	var labelled []labelledPattern
+	for _, l := range opt.Labels {
+		if l.Decision == Same || l.Decision == Different {
+			labelled = append(labelled, labelledPattern{s.pattern(l.I, l.J), l.Decision == Same})
+		}
+	}
+	// One EM session per blocking rule, as Splink trains: u is held at its
+	// value among random pairs, and the comparisons the rule forced to agree
+	// are left out, since their agreement says nothing about matching
+	// within the rule's pairs. Each comparison's m is the mean over the
+	// sessions that estimated it.
+	K := len(comps)
+	mSum := make([][]float64, K)
+	sessions := make([]int, K)
+	for k, c := range comps {
+		mSum[k] = make([]float64, len(c.levels))
+	}
+	rep := TrainingReport{Converged: true, LabelledPairs: len(labelled), Patterns: len(all)}
+	for r, rule := range b.rules {
+		var n int64
+		for _, c := range perRule[r] {
+			n += c
+		}
+		if n < 50 {
+			continue
+		}
+		skip := make([]bool, K)
+		for k, c := range comps {
+			skip[k] = slices.Contains(rule.fields, c.name)
+		}
+		m := make([][]float64, K)
+		for k, c := range comps {
+			m[k] = startingM(len(c.levels))
+		}
+		_, sr := em(comps, perRule[r], labelled, u, m, 0.1, 200, 1e-6, emMode{skip: skip, fixU: true})
+		rep.Iterations = max(rep.Iterations, sr.Iterations)
+		rep.MaxChange = max(rep.MaxChange, sr.MaxChange)
+		rep.Converged = rep.Converged && sr.Converged
+		rep.Sessions = append(rep.Sessions, Session{Rule: rule.name, Pairs: n, Iterations: sr.Iterations, Converged: sr.Converged})
+		for k := range comps {
+			if skip[k] {
+				continue
+			}
+			sessions[k]++
+			for l := range m[k] {
+				mSum[k][l] += m[k][l]
+			}
+		}
+	}
+	m := make([][]float64, K)
+	for k, c := range comps {
+		m[k] = startingM(len(c.levels))
+		if sessions[k] > 0 {
+			for l := range m[k] {
+				m[k][l] = mSum[k][l] / float64(sessions[k])
+			}
+		}
+	}
+	// Lambda, the share of candidate pairs that match, with m and u held.
+	lambda, lr := em(comps, all, nil, u, m, 0.1, 200, 1e-7, emMode{fixU: true, fixM: true})
+	// Then refine m, u and lambda together over all candidate pairs,
+	// starting from there: u among candidates differs from u among random
+	// pairs, because candidates agree on their blocking keys.
+	uc := make([][]float64, K)
+	for k := range u {
+		uc[k] = slices.Clone(u[k])
+	}
+	lambda, lr = em(comps, all, labelled, uc, m, lambda, 200, 1e-6, emMode{})
+	u = uc
+	rep.Records, rep.CandidatePairs, rep.TrainingPairs, rep.USamples = p.n, candidates, trainingPairs, uSamples
+	rep.LogLikelihood = lr.LogLikelihood
+	rep.Converged = rep.Converged && lr.Converged
+	model := &Model{Threshold: DefaultThreshold, ReviewFrom: DefaultReviewFrom, Lambda: lambda, Training: rep}
+	for k, c := range comps {
+		model.Comparisons = append(model.Comparisons, ModelComparison{
+			Name: c.name, Levels: slices.Clone(c.levels), M: m[k], U: u[k], TF: c.tf,
+		})
+	}
+	return model, nil
+}
+
+// CandidatePairs returns every candidate pair that blocking produces for
+// records, for measuring blocking recall. It holds all pairs in memory, so
+// it is meant for benchmark-sized inputs.
+func CandidatePairs(records []Record, opt Options) [][2]int32 {
+	p := prepare(records)
+	maxBlock := opt.MaxBlock
+	if maxBlock <= 0 {
+		maxBlock = 2000
+	}
+	b := newBlocker(p, defaultRules, maxBlock, opt.LinkOnly, nil)
+	local := make([][][2]int32, workers())
+	b.pairs(func(w, _ int, i, j int32) { local[w] = append(local[w], [2]int32{i, j}) })
+	var all [][2]int32
+	for _, l := range local {
+		all = append(all, l...)
+	}
+	return all
+}

@@ -1,0 +1,525 @@
+// Package linkrun runs person linkage over a store: it loads the mentions,
+// the current entities and people's judgements, links, and writes back
+// stable entity ids with a history of every join, merge and split, so that
+// any merge can be undone.
+package linkrun
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caselink/caselink/internal/linkage"
+	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store"
+	"github.com/google/uuid"
+)
+
+// Options tune a run.
+type Options struct {
+	// Full re-clusters every record instead of linking only new and
+	// changed ones; entity ids still carry over.
+	Full bool
+	// Retrain estimates a new model even when one is saved.
+	Retrain bool
+	Now     func() time.Time
+}
+
+// Report is what a run did.
+type Report struct {
+	RunID        string                  `json:"run_id"`
+	ModelVersion int                     `json:"model_version"`
+	Trained      bool                    `json:"trained"`
+	Full         bool                    `json:"full"`
+	Records      int                     `json:"records"`
+	NewRecords   int                     `json:"new_records"`
+	Entities     int                     `json:"entities"`
+	Created      int                     `json:"created"`
+	Joined       int                     `json:"joined"`
+	Merged       int                     `json:"merged"`
+	Split        int                     `json:"split"`
+	Objects      map[string]int          `json:"objects"`
+	Stats        linkage.RunStats        `json:"stats"`
+	Blocking     []linkage.BlockingStats `json:"blocking"`
+	Training     linkage.TrainingReport  `json:"training"`
+	Timings      map[string]int          `json:"timings_ms"`
+}
+
+// Data is the store's person records as linkage records, with the mention
+// id of each in Record.Key.
+type Data struct {
+	Records []linkage.Record
+	index   map[string]int // mention id -> record
+	bySrc   map[[2]string]int
+	objects map[string]map[string]bool // kind -> keys of phones, vehicles, places
+}
+
+// Index returns the record of a mention id.
+func (d *Data) Index(mentionID string) (int, bool) {
+	i, ok := d.index[mentionID]
+	return i, ok
+}
+
+// Find returns the record with a source label and record id as the source
+// file gives it.
+func (d *Data) Find(source, recordID string) (int, bool) {
+	i, ok := d.bySrc[[2]string{source, recordID}]
+	return i, ok
+}
+
+// Load reads every mention as a linkage record. A record's Source is
+// "force/file name" of the export it came from.
+func Load(ctx context.Context, st *store.Store) (*Data, error) {
+	labels, err := st.MentionSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := &Data{index: map[string]int{}, bySrc: map[[2]string]int{}, objects: map[string]map[string]bool{
+		"phone": {}, "vehicle": {}, "place": {},
+	}}
+	for m, err := range st.ScanMentions(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		r := FromMention(m)
+		r.Source = labels[m.SourceID]
+		for _, ph := range m.Phones {
+			d.objects["phone"][ph] = true
+		}
+		for _, v := range m.Vehicles {
+			d.objects["vehicle"][v] = true
+		}
+		for _, a := range m.Addresses {
+			if k := PlaceKey(a); k != "" {
+				d.objects["place"][k] = true
+			}
+		}
+		d.index[m.ID] = len(d.Records)
+		d.bySrc[[2]string{r.Source, r.ID}] = len(d.Records)
+		d.Records = append(d.Records, r)
+	}
+	return d, nil
+}
+
+// FromMention takes the fields linkage compares from a mention.
+func FromMention(m *pole.Mention) linkage.Record {
+	r := linkage.Record{
+		ID: m.RecordID, Key: m.ID,
+		Forename: m.Forename, MiddleNames: m.MiddleNames, Surname: m.Surname,
+		Aliases: m.Aliases, DOB: m.DOB, Sex: m.Sex,
+		Phones: m.Phones, Vehicles: m.Vehicles,
+	}
+	if r.Forename == "" && r.Surname == "" && m.NameAsWritten != "" {
+		r.Surname = m.NameAsWritten
+	}
+	for _, a := range m.Addresses {
+		if a.Postcode != "" {
+			r.Postcodes = append(r.Postcodes, a.Postcode)
+		}
+	}
+	return r
+}
+
+// Run links the store's person records and writes the result back.
+func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
+	const op = "linkrun.Run"
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	started := now().UTC()
+	timings := map[string]int{}
+	t0 := time.Now()
+	lap := func(name string) {
+		timings[name] = int(time.Since(t0).Milliseconds())
+		t0 = time.Now()
+	}
+	d, err := Load(ctx, st)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	if len(d.Records) == 0 {
+		return nil, pole.E(op, pole.Invalid("mentions", "there are no person records to link: ingest an export first"))
+	}
+	members, err := st.EntityMembers(ctx)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	judged, err := st.FindJudgements(ctx)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	lap("load")
+	rep := &Report{Records: len(d.Records), Objects: map[string]int{}, Timings: timings}
+
+	// The model: the saved one unless asked to retrain or there is none.
+	var model *linkage.Model
+	var modelID string
+	if !opt.Retrain {
+		saved, err := st.LatestLinkModel(ctx)
+		switch {
+		case err == nil:
+			model = new(linkage.Model)
+			if err := json.Unmarshal(saved.Params, model); err != nil {
+				return nil, pole.E(op, fmt.Errorf("link model version %d: %w", saved.Version, err))
+			}
+			if err := model.Validate(); err != nil {
+				return nil, pole.E(op, fmt.Errorf("link model version %d: %w", saved.Version, err))
+			}
+			modelID, rep.ModelVersion = saved.ID, saved.Version
+		case pole.ErrorCode(err) != pole.ENOTFOUND:
+			return nil, pole.E(op, err)
+		}
+	}
+
+	// Entity ids now, and which records are new: a run with no entities yet,
+	// a new model, or a full run re-clusters everything.
+	prevEntity := make([]string, len(d.Records))
+	newCount := 0
+	for i, r := range d.Records {
+		prevEntity[i] = members[r.Key]
+		if prevEntity[i] == "" {
+			newCount++
+		}
+	}
+	full := opt.Full || model == nil || newCount == len(d.Records)
+	rep.Full, rep.NewRecords = full, newCount
+	var existing []int32
+	if !full {
+		existing = make([]int32, len(d.Records))
+		ids := map[string]int32{}
+		for i, e := range prevEntity {
+			if e == "" {
+				existing[i] = -1
+				continue
+			}
+			if _, ok := ids[e]; !ok {
+				ids[e] = int32(len(ids))
+			}
+			existing[i] = ids[e]
+		}
+	}
+	var js, labels []linkage.Judgement
+	for _, j := range judged {
+		a, okA := d.index[j.A]
+		b, okB := d.index[j.B]
+		if !okA || !okB {
+			continue
+		}
+		lj := linkage.Judgement{I: a, J: b, Decision: linkage.Decision(j.Decision)}
+		js = append(js, lj)
+		if lj.Decision != linkage.Unsure {
+			labels = append(labels, lj)
+		}
+	}
+	res, err := linkage.Link(d.Records, linkage.Options{Model: model, Judgements: js, Labels: labels, Existing: existing})
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	lap("link")
+	if model == nil {
+		params, err := json.Marshal(res.Model)
+		if err != nil {
+			return nil, pole.E(op, err)
+		}
+		stats, _ := json.Marshal(res.Model.Training)
+		lm := &store.LinkModel{Params: params, Stats: stats}
+		if err := st.SaveLinkModel(ctx, lm); err != nil {
+			return nil, pole.E(op, err)
+		}
+		modelID, rep.ModelVersion, rep.Trained = lm.ID, lm.Version, true
+	}
+	runID := uuid.NewString()
+	result := assignClusters(d.Records, prevEntity, res.Cluster, runID, started)
+	result.ReplaceAllPairs = full
+	if !full {
+		for i, e := range prevEntity {
+			if e == "" {
+				result.PairsFor = append(result.PairsFor, d.Records[i].Key)
+			}
+		}
+	}
+	for _, p := range res.Pairs {
+		a, b := d.Records[p.I].Key, d.Records[p.J].Key
+		if a > b {
+			a, b = b, a
+		}
+		band := "review"
+		if p.Linked {
+			band = "link"
+		}
+		result.Pairs = append(result.Pairs, store.LinkPair{A: a, B: b, Weight: p.Weight, Probability: p.Probability(), Levels: Levels(p.Pattern, len(res.Model.Comparisons)), Band: band})
+	}
+	for _, c := range result.Changes {
+		switch c.Kind {
+		case "create":
+			rep.Created++
+		case "join":
+			rep.Joined++
+		case "merge":
+			rep.Merged++
+		case "split":
+			rep.Split++
+		}
+	}
+	rep.Stats, rep.Blocking, rep.Training = res.Stats, res.Blocking, res.Model.Training
+	rep.Entities = res.Stats.Clusters
+	rep.RunID = runID
+	lap("assign")
+	stats, _ := json.Marshal(rep)
+	run := &store.LinkRun{ID: runID, ModelID: modelID, StartedAt: started, FinishedAt: now().UTC(), Stats: stats}
+	if err := st.SaveLinkRun(ctx, run, result); err != nil {
+		return nil, pole.E(op, err)
+	}
+	lap("save")
+	if err := linkObjects(ctx, st, d, rep); err != nil {
+		return nil, pole.E(op, err)
+	}
+	lap("objects")
+	return rep, nil
+}
+
+// Levels writes a pair's comparison levels as "3,2,0,1", in model order.
+func Levels(pattern uint64, n int) string {
+	var b strings.Builder
+	for k := 0; k < n; k++ {
+		if k > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(int(pattern>>(4*k)) & 0xf))
+	}
+	return b.String()
+}
+
+// assignClusters gives each cluster an entity id that carries over from
+// the last run: a cluster keeps the id of the stored entity it shares most
+// records with, each id going to one cluster only. What moved is recorded
+// as changes: records joining an entity, entities merged, entities split.
+func assignClusters(records []linkage.Record, prev []string, cluster []int32, runID string, at time.Time) store.LinkResult {
+	var out store.LinkResult
+	// Members of each cluster and overlap with stored entities.
+	byCluster := map[int32][]int{}
+	for i, c := range cluster {
+		byCluster[c] = append(byCluster[c], i)
+	}
+	type overlap struct {
+		cluster int32
+		entity  string
+		n       int
+	}
+	var overlaps []overlap
+	prevSize := map[string]int{}
+	for _, e := range prev {
+		if e != "" {
+			prevSize[e]++
+		}
+	}
+	for c, recs := range byCluster {
+		count := map[string]int{}
+		for _, i := range recs {
+			if prev[i] != "" {
+				count[prev[i]]++
+			}
+		}
+		for e, n := range count {
+			overlaps = append(overlaps, overlap{c, e, n})
+		}
+	}
+	slices.SortFunc(overlaps, func(a, b overlap) int {
+		if a.n != b.n {
+			return b.n - a.n
+		}
+		if a.entity != b.entity {
+			return strings.Compare(a.entity, b.entity)
+		}
+		return int(a.cluster - b.cluster)
+	})
+	idOf := map[int32]string{}
+	taken := map[string]bool{}
+	for _, o := range overlaps {
+		if idOf[o.cluster] != "" || taken[o.entity] {
+			continue
+		}
+		idOf[o.cluster], taken[o.entity] = o.entity, true
+	}
+	seq := 0
+	change := func(kind, entity, other string, mentions []string, reason string) {
+		seq++
+		out.Changes = append(out.Changes, store.EntityChange{ID: uuid.NewString(), RunID: runID, Seq: seq, At: at, Kind: kind, EntityID: entity, OtherID: other, Mentions: mentions, Reason: reason})
+	}
+	clusters := make([]int32, 0, len(byCluster))
+	for c := range byCluster {
+		clusters = append(clusters, c)
+	}
+	slices.Sort(clusters)
+	created := map[string]bool{}
+	for _, c := range clusters {
+		if idOf[c] == "" {
+			id := uuid.NewString()
+			idOf[c] = id
+			created[id] = true
+			out.Entities = append(out.Entities, store.Entity{ID: id, Kind: "person", CreatedAt: at, CreatedByRun: runID})
+		}
+	}
+	// Where each stored entity's records went, for splits and retirements.
+	whereWent := map[string]map[string][]string{} // old entity -> new entity -> mentions
+	for _, c := range clusters {
+		id := idOf[c]
+		var joined []string
+		for _, i := range byCluster[c] {
+			key := records[i].Key
+			if prev[i] == id {
+				continue
+			}
+			out.Members = append(out.Members, store.Membership{MentionID: key, EntityID: id})
+			if prev[i] == "" {
+				joined = append(joined, key)
+				continue
+			}
+			if whereWent[prev[i]] == nil {
+				whereWent[prev[i]] = map[string][]string{}
+			}
+			whereWent[prev[i]][id] = append(whereWent[prev[i]][id], key)
+		}
+		if len(joined) > 0 {
+			if created[id] {
+				change("create", id, "", joined, "new records formed an entity")
+			} else {
+				change("join", id, "", joined, "new records joined the entity")
+			}
+		}
+	}
+	olds := make([]string, 0, len(whereWent))
+	for e := range whereWent {
+		olds = append(olds, e)
+	}
+	slices.Sort(olds)
+	for _, old := range olds {
+		moves := whereWent[old]
+		targets := make([]string, 0, len(moves))
+		for t := range moves {
+			targets = append(targets, t)
+		}
+		slices.Sort(targets)
+		moved := 0
+		for _, t := range targets {
+			moved += len(moves[t])
+		}
+		whole := moved == prevSize[old] // nothing of old is left under its id
+		for _, t := range targets {
+			if whole && !taken[old] && len(targets) == 1 {
+				// All of old went into t: a merge of old into t.
+				change("merge", t, old, moves[t], "linkage found the two entities to be one person")
+			} else {
+				change("split", old, t, moves[t], "linkage found these records to be another person")
+			}
+		}
+		if !taken[old] {
+			into := ""
+			if len(targets) == 1 {
+				into = targets[0]
+			}
+			out.Retired = append(out.Retired, store.Entity{ID: old, Kind: "person", RetiredAt: at, MergedInto: into})
+		}
+	}
+	return out
+}
+
+// PlaceKey is the key a place links on: its postcode and house number or
+// name, "BD11 1HA|12". Without a postcode there is no key.
+func PlaceKey(a pole.Address) string {
+	if a.Postcode == "" {
+		return ""
+	}
+	return a.Postcode + "|" + houseNumber(a.Text)
+}
+
+// houseNumber is the first word of an address holding a digit ("12",
+// "12a", "Flat 3" gives "3"), upper-cased; empty when none.
+func houseNumber(text string) string {
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == ',' }) {
+		if strings.ContainsAny(w, "0123456789") {
+			return strings.ToUpper(w)
+		}
+	}
+	return ""
+}
+
+// linkObjects gives every phone, vehicle and place an entity of its own,
+// keyed by its normalised form, so that people who share one are linked
+// through it.
+func linkObjects(ctx context.Context, st *store.Store, d *Data, rep *Report) error {
+	for _, kind := range []string{"phone", "vehicle", "place"} {
+		keys := make([]string, 0, len(d.objects[kind]))
+		for k := range d.objects[kind] {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		if len(keys) == 0 {
+			continue
+		}
+		ids, err := st.UpsertObjectEntities(ctx, kind, keys)
+		if err != nil {
+			return err
+		}
+		rep.Objects[kind] = len(ids)
+	}
+	return nil
+}
+
+// Unmerge undoes a merge: the mentions the merge moved go back to the
+// entity they came from, and "different" judgements between them and the
+// entity's other mentions keep every later run from merging them again.
+// It returns the unmerge change.
+func Unmerge(ctx context.Context, st *store.Store, changeID, who string, at time.Time) (*store.EntityChange, error) {
+	const op = "linkrun.Unmerge"
+	c, err := st.FindEntityChange(ctx, changeID)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	if c.Kind != "merge" {
+		return nil, pole.E(op, pole.Invalid("change", "change %s is a %s, not a merge: only merges can be undone", changeID, c.Kind))
+	}
+	if c.UndoneBy != "" {
+		return nil, pole.E(op, pole.Errorf(pole.ECONFLICT, "merge %s was already undone by %s", changeID, c.UndoneBy))
+	}
+	current, err := st.EntityMentions(ctx, c.EntityID)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	moving := map[string]bool{}
+	var moved []string
+	for _, m := range c.Mentions {
+		moving[m] = true
+	}
+	var staying []string
+	for _, m := range current {
+		if moving[m] {
+			moved = append(moved, m)
+		} else {
+			staying = append(staying, m)
+		}
+	}
+	if len(moved) == 0 || len(staying) == 0 {
+		return nil, pole.E(op, pole.Errorf(pole.ECONFLICT, "entity %s no longer holds the merged records beside others: a later run changed it", c.EntityID))
+	}
+	var js []store.Judgement
+	for _, a := range moved {
+		for _, b := range staying {
+			if len(js) == 200 {
+				break
+			}
+			js = append(js, store.Judgement{A: a, B: b, Decision: "different", MadeBy: who, Note: "unmerge of " + changeID, MadeAt: at})
+		}
+	}
+	to := store.Entity{ID: c.OtherID, Kind: "person", CreatedAt: at}
+	ch, err := st.ApplyUnmerge(ctx, changeID, c.EntityID, to, moved, who, js, at)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	return ch, nil
+}

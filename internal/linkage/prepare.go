@@ -1,0 +1,286 @@
+package linkage
+
+import (
+	"strings"
+
+	"github.com/caselink/caselink/internal/normalise"
+)
+
+// strtab interns strings: every distinct value gets a small id, 0 meaning
+// missing. Comparisons then test equality on ids and look up per-value facts
+// (phonetic codes, frequencies) by id instead of per record.
+type strtab struct {
+	ids  map[string]uint32
+	strs []string
+}
+
+func newStrtab() *strtab { return &strtab{ids: map[string]uint32{"": 0}, strs: []string{""}} }
+
+func (t *strtab) id(s string) uint32 {
+	if id, ok := t.ids[s]; ok {
+		return id
+	}
+	id := uint32(len(t.strs))
+	t.ids[s] = id
+	t.strs = append(t.strs, s)
+	return id
+}
+
+func (t *strtab) lookup(s string) (uint32, bool) {
+	id, ok := t.ids[s]
+	return id, ok
+}
+
+// list holds a variable number of interned values per record, flattened.
+type list struct {
+	off  []uint32 // values of record i are vals[off[i]:off[i+1]]
+	vals []uint32
+}
+
+func (l *list) add(vals ...uint32) {
+	if len(l.off) == 0 {
+		l.off = append(l.off, 0)
+	}
+	l.vals = append(l.vals, vals...)
+	l.off = append(l.off, uint32(len(l.vals)))
+}
+
+func (l *list) of(i int) []uint32 {
+	if len(l.off) == 0 {
+		return nil
+	}
+	return l.vals[l.off[i]:l.off[i+1]]
+}
+
+// nameFacts are what the comparisons need to know about one name key.
+type nameFacts struct {
+	phon1, phon2 uint32 // Double Metaphone primary and alternate, interned in codes
+	first        byte   // first letter
+	initial      bool   // the name is a single letter
+}
+
+// prepared is a set of records in columns, ready to block and compare. It
+// holds ids, not strings, so memory grows with records and distinct values.
+type prepared struct {
+	n       int
+	records []Record // kept for explanations and exports only
+
+	source []uint32
+	names  *strtab // forenames, middle names, surnames, aliases and their tokens
+	codes  *strtab // phonetic codes
+	facts  []nameFacts
+
+	fore, sur []uint32
+	middle    list // middle names, one value per name
+	surTokens list // tokens of a hyphenated or double-barrelled surname
+	aliases   list // whole aliases and their first tokens
+
+	dobY     []int16
+	dobM     []uint8
+	dobD     []uint8
+	sex      []uint8 // 0 missing, 1 M, 2 F
+	misc     *strtab // postcodes, sectors, districts, streets, localities, phones, vehicles, emails
+	pcs      list    // postcode ids
+	pcSector map[uint32]uint32
+	pcDist   map[uint32]uint32
+	premises []uint32
+	street   []uint32
+	locality []uint32
+	phones   list
+	vehicles list
+	email    []uint32
+
+	// term frequencies: how many records carry each value, for names.
+	foreCount, surCount []uint32 // indexed by name id
+	foreTotal, surTotal uint32
+
+	foreVar, surVar *Variants
+}
+
+// sexCode reads M/F in the usual spellings.
+func sexCode(s string) uint8 {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "M", "MALE", "1":
+		return 1
+	case "F", "FEMALE", "2":
+		return 2
+	}
+	return 0
+}
+
+// nameTokens splits a name as written into keys, one per word, treating
+// hyphens as word breaks ("Smith-Jones" -> smith, jones).
+func nameTokens(s string) []string {
+	f := strings.FieldsFunc(s, func(r rune) bool {
+		return r == '-' || r == ' ' || r == '\t' || r == ',' || r == '/'
+	})
+	out := f[:0]
+	for _, w := range f {
+		if k := normalise.NameKey(w); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func prepare(records []Record) *prepared {
+	p := &prepared{
+		n: len(records), records: records,
+		names: newStrtab(), codes: newStrtab(), misc: newStrtab(),
+		source:   make([]uint32, len(records)),
+		fore:     make([]uint32, len(records)),
+		sur:      make([]uint32, len(records)),
+		dobY:     make([]int16, len(records)),
+		dobM:     make([]uint8, len(records)),
+		dobD:     make([]uint8, len(records)),
+		sex:      make([]uint8, len(records)),
+		premises: make([]uint32, len(records)),
+		street:   make([]uint32, len(records)),
+		locality: make([]uint32, len(records)),
+		email:    make([]uint32, len(records)),
+		pcSector: map[uint32]uint32{}, pcDist: map[uint32]uint32{},
+		foreVar: ForenameVariants(), surVar: SurnameVariants(),
+	}
+	sources := newStrtab()
+	var buf []uint32
+	for i := range records {
+		r := &records[i]
+		p.source[i] = sources.id(r.Source)
+		// A forename field holding several given names keeps the first as
+		// the forename and the rest with the middle names.
+		given := nameTokens(r.Forename)
+		buf = buf[:0]
+		if len(given) > 0 {
+			p.fore[i] = p.names.id(given[0])
+			for _, g := range given[1:] {
+				buf = append(buf, p.names.id(g))
+			}
+		}
+		for _, m := range nameTokens(r.MiddleNames) {
+			buf = append(buf, p.names.id(m))
+		}
+		p.middle.add(buf...)
+
+		sur := nameTokens(r.Surname)
+		p.sur[i] = p.names.id(strings.Join(sur, ""))
+		buf = buf[:0]
+		if len(sur) > 1 {
+			for _, s := range sur {
+				buf = append(buf, p.names.id(s))
+			}
+		}
+		p.surTokens.add(buf...)
+
+		buf = buf[:0]
+		for _, a := range r.Aliases {
+			toks := nameTokens(a)
+			if len(toks) == 0 {
+				continue
+			}
+			buf = append(buf, p.names.id(strings.Join(toks, " ")))
+			if len(toks) > 1 {
+				buf = append(buf, p.names.id(toks[0]))
+			}
+		}
+		p.aliases.add(buf...)
+
+		if r.DOB.Year > 0 {
+			p.dobY[i], p.dobM[i] = int16(r.DOB.Year), uint8(r.DOB.Month)
+			if r.DOB.Month > 0 {
+				p.dobD[i] = uint8(r.DOB.Day)
+			}
+		}
+		p.sex[i] = sexCode(r.Sex)
+
+		buf = buf[:0]
+		for _, pc := range r.Postcodes {
+			buf = append(buf, p.postcode(pc))
+		}
+		p.pcs.add(dedupe(buf)...)
+		p.premises[i] = p.misc.id(strings.ToLower(strings.TrimSpace(r.Premises)))
+		p.street[i] = p.misc.id(normalise.NameKey(r.Street))
+		p.locality[i] = p.misc.id(normalise.NameKey(r.Locality))
+		buf = buf[:0]
+		for _, ph := range r.Phones {
+			if ph = strings.TrimSpace(ph); ph != "" {
+				buf = append(buf, p.misc.id("tel:"+ph))
+			}
+		}
+		p.phones.add(dedupe(buf)...)
+		buf = buf[:0]
+		for _, v := range r.Vehicles {
+			if v = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(v), " ", "")); v != "" {
+				buf = append(buf, p.misc.id("vrm:"+v))
+			}
+		}
+		p.vehicles.add(dedupe(buf)...)
+		p.email[i] = p.misc.id(strings.ToLower(strings.TrimSpace(r.Email)))
+	}
+	p.facts = make([]nameFacts, len(p.names.strs))
+	for id, s := range p.names.strs {
+		if s == "" {
+			continue
+		}
+		a, b := DoubleMetaphone(s)
+		p.facts[id] = nameFacts{phon1: p.codes.id(a), phon2: p.codes.id(b), first: s[0], initial: len(s) == 1}
+	}
+	p.foreCount = make([]uint32, len(p.names.strs))
+	p.surCount = make([]uint32, len(p.names.strs))
+	for i := 0; i < p.n; i++ {
+		if p.fore[i] != 0 {
+			p.foreCount[p.fore[i]]++
+			p.foreTotal++
+		}
+		if p.sur[i] != 0 {
+			p.surCount[p.sur[i]]++
+			p.surTotal++
+		}
+	}
+	return p
+}
+
+// postcode interns a postcode and, for a UK postcode, its sector and district.
+func (p *prepared) postcode(s string) uint32 {
+	pc, err := normalise.ParsePostcode(s)
+	if err != nil {
+		k := strings.ToUpper(strings.Join(strings.Fields(s), ""))
+		return p.misc.id("pc:" + k)
+	}
+	id := p.misc.id("pc:" + pc.Full)
+	if _, ok := p.pcSector[id]; !ok {
+		p.pcSector[id] = p.misc.id("sector:" + pc.Sector)
+		p.pcDist[id] = p.misc.id("district:" + pc.District)
+	}
+	return id
+}
+
+func dedupe(v []uint32) []uint32 {
+	out := v[:0]
+	for _, x := range v {
+		if x == 0 {
+			continue
+		}
+		dup := false
+		for _, y := range out {
+			if y == x {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// has reports whether the records carry any value of a field, so that a
+// comparison with nothing to compare is left out of the model.
+func anyNonZero(v []uint32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return true
+		}
+	}
+	return false
+}
