@@ -17,7 +17,14 @@ type blockingRule struct {
 	// leaves them out when it learns from the rule's pairs.
 	fields []string
 	keys   func(p *prepared, i int, dst []uint64) []uint64
+	// wide rules catch what the narrow ones miss (a missing forename, a
+	// wrong initial) in small data sets, and skip blocks above wideBlock
+	// records, which the narrow rules cover in large ones.
+	wide bool
 }
+
+// wideBlock caps the blocks of wide rules.
+const wideBlock = 16
 
 // BlockingStats reports what one rule contributed.
 type BlockingStats struct {
@@ -72,47 +79,71 @@ func appendPhonKeys(dst []uint64, tag uint64, a, b uint32, rest ...uint64) []uin
 	return dst
 }
 
+// initial is the first letter of a name id, or 0 without one.
+func (p *prepared) initial(id uint32) uint64 {
+	if id == 0 {
+		return 0
+	}
+	return uint64(p.facts[id].first)
+}
+
+// nameSoundKeys keys forename and surname sounds in either order, so that
+// a name written surname first still meets itself.
+func (p *prepared) nameSoundKeys(dst []uint64, i int, tag, extra uint64) []uint64 {
+	if p.sur[i] == 0 || p.fore[i] == 0 {
+		return dst
+	}
+	f, _ := p.forePhon(i)
+	s, _ := p.surPhon(i)
+	if f == 0 || s == 0 {
+		return dst
+	}
+	return append(dst, key(tag, uint64(min(f, s)), uint64(max(f, s)), extra))
+}
+
+// The rules are narrow enough that a common name in a large population
+// still makes blocks of tens, not thousands: each pairs a name's sound with
+// a part of the date of birth or an initial. Between them a true pair is
+// missed only if it disagrees on most of them at once.
 var defaultRules = []blockingRule{
-	{"surname sound + birth year", []string{"surname", "dob"}, func(p *prepared, i int, dst []uint64) []uint64 {
+	{name: "surname sound + forename initial + birth year", fields: []string{"surname", "forename", "dob"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		if p.sur[i] == 0 || p.dobY[i] == 0 {
 			return dst
 		}
 		a, b := p.surPhon(i)
-		return appendPhonKeys(dst, 1, a, b, uint64(p.dobY[i]))
+		return appendPhonKeys(dst, 1, a, b, p.initial(p.fore[i]), uint64(p.dobY[i]))
 	}},
-	{"forename sound + surname sound, either order", []string{"forename", "surname"}, func(p *prepared, i int, dst []uint64) []uint64 {
-		if p.sur[i] == 0 || p.fore[i] == 0 {
-			return dst
-		}
-		f, _ := p.forePhon(i)
-		s, _ := p.surPhon(i)
-		if f == 0 || s == 0 {
-			return dst
-		}
-		return append(dst, key(2, uint64(min(f, s)), uint64(max(f, s))))
+	{name: "forename sound + surname sound, either order + birth decade", fields: []string{"forename", "surname"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		return p.nameSoundKeys(dst, i, 2, uint64(p.dobY[i]/10))
 	}},
-	{"date of birth, day and month either way", []string{"dob"}, func(p *prepared, i int, dst []uint64) []uint64 {
+	{name: "date of birth, day and month either way + an initial", fields: []string{"dob"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		if p.dobD[i] == 0 {
 			return dst
 		}
-		d, m := p.dobD[i], p.dobM[i]
-		return append(dst, key(3, uint64(p.dobY[i]), uint64(min(d, m)), uint64(max(d, m))))
+		d, m, y := uint64(p.dobD[i]), uint64(p.dobM[i]), uint64(p.dobY[i])
+		if f := p.initial(p.fore[i]); f != 0 {
+			dst = append(dst, key(3, y, min(d, m), max(d, m), 'f', f))
+		}
+		if s := p.initial(p.sur[i]); s != 0 {
+			dst = append(dst, key(3, y, min(d, m), max(d, m), 's', s))
+		}
+		return dst
 	}},
-	{"surname sound + birth month and day", []string{"surname", "dob"}, func(p *prepared, i int, dst []uint64) []uint64 {
+	{name: "surname sound + forename initial + birth month and day", fields: []string{"surname", "forename", "dob"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		if p.sur[i] == 0 || p.dobD[i] == 0 {
 			return dst
 		}
 		a, b := p.surPhon(i)
-		return appendPhonKeys(dst, 4, a, b, uint64(p.dobM[i]), uint64(p.dobD[i]))
+		return appendPhonKeys(dst, 4, a, b, p.initial(p.fore[i]), uint64(p.dobM[i]), uint64(p.dobD[i]))
 	}},
-	{"forename sound + birth year", []string{"forename", "dob"}, func(p *prepared, i int, dst []uint64) []uint64 {
+	{name: "forename sound + date of birth", fields: []string{"forename", "dob"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		if p.fore[i] == 0 || p.dobY[i] == 0 {
 			return dst
 		}
 		a, b := p.forePhon(i)
-		return appendPhonKeys(dst, 5, a, b, uint64(p.dobY[i]))
+		return appendPhonKeys(dst, 5, a, b, uint64(p.dobY[i]), uint64(p.dobM[i]), uint64(p.dobD[i]))
 	}},
-	{"postcode + forename initial", []string{"postcode", "forename"}, func(p *prepared, i int, dst []uint64) []uint64 {
+	{name: "postcode + forename initial", fields: []string{"postcode", "forename"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		var init uint64
 		if p.fore[i] != 0 {
 			init = uint64(p.facts[p.fore[i]].first)
@@ -122,31 +153,31 @@ var defaultRules = []blockingRule{
 		}
 		return dst
 	}},
-	{"premises + street", []string{"premises", "street"}, func(p *prepared, i int, dst []uint64) []uint64 {
+	{name: "premises + street", fields: []string{"premises", "street"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		if p.premises[i] == 0 || p.street[i] == 0 {
 			return dst
 		}
 		return append(dst, key(7, uint64(p.premises[i]), uint64(p.street[i])))
 	}},
-	{"phone", []string{"phone"}, func(p *prepared, i int, dst []uint64) []uint64 {
+	{name: "phone", fields: []string{"phone"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		for _, v := range p.phones.of(i) {
 			dst = append(dst, key(8, uint64(v)))
 		}
 		return dst
 	}},
-	{"vehicle", []string{"vehicle"}, func(p *prepared, i int, dst []uint64) []uint64 {
+	{name: "vehicle", fields: []string{"vehicle"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		for _, v := range p.vehicles.of(i) {
 			dst = append(dst, key(9, uint64(v)))
 		}
 		return dst
 	}},
-	{"email", []string{"email"}, func(p *prepared, i int, dst []uint64) []uint64 {
+	{name: "email", fields: []string{"email"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		if p.email[i] == 0 {
 			return dst
 		}
 		return append(dst, key(10, uint64(p.email[i])))
 	}},
-	{"alias or forename + surname sound", []string{"alias", "surname"}, func(p *prepared, i int, dst []uint64) []uint64 {
+	{name: "alias or forename + surname sound", fields: []string{"alias", "surname"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		al := p.aliases.of(i)
 		if len(al) == 0 || p.sur[i] == 0 {
 			return dst
@@ -157,7 +188,52 @@ var defaultRules = []blockingRule{
 		}
 		return dst
 	}},
-	{"street sound + locality", []string{"street", "locality"}, func(p *prepared, i int, dst []uint64) []uint64 {
+	{name: "forename sound + surname sound, either order", fields: []string{"forename", "surname"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		return p.nameSoundKeys(dst, i, 17, 0)
+	}},
+	{name: "surname sound + birth year", fields: []string{"surname", "dob"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.sur[i] == 0 || p.dobY[i] == 0 {
+			return dst
+		}
+		a, b := p.surPhon(i)
+		return appendPhonKeys(dst, 13, a, b, uint64(p.dobY[i]))
+	}},
+	{name: "forename sound + birth year", fields: []string{"forename", "dob"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.fore[i] == 0 || p.dobY[i] == 0 {
+			return dst
+		}
+		a, b := p.forePhon(i)
+		return appendPhonKeys(dst, 14, a, b, uint64(p.dobY[i]))
+	}},
+	{name: "date of birth, day and month either way", fields: []string{"dob"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.dobD[i] == 0 {
+			return dst
+		}
+		d, m := p.dobD[i], p.dobM[i]
+		return append(dst, key(15, uint64(p.dobY[i]), uint64(min(d, m)), uint64(max(d, m))))
+	}},
+	{name: "surname sound + birth month and day", fields: []string{"surname", "dob"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.sur[i] == 0 || p.dobD[i] == 0 {
+			return dst
+		}
+		a, b := p.surPhon(i)
+		return appendPhonKeys(dst, 16, a, b, uint64(p.dobM[i]), uint64(p.dobD[i]))
+	}},
+	{name: "surname sound + birth month", fields: []string{"surname"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.sur[i] == 0 || p.dobM[i] == 0 {
+			return dst
+		}
+		a, b := p.surPhon(i)
+		return appendPhonKeys(dst, 18, a, b, uint64(p.dobM[i]))
+	}},
+	{name: "forename sound + birth month", fields: []string{"forename"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.fore[i] == 0 || p.dobM[i] == 0 {
+			return dst
+		}
+		a, b := p.forePhon(i)
+		return appendPhonKeys(dst, 19, a, b, uint64(p.dobM[i]))
+	}},
+	{name: "street sound + locality", fields: []string{"street", "locality"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		if p.street[i] == 0 || p.locality[i] == 0 {
 			return dst
 		}
@@ -284,7 +360,7 @@ func (b *blocker) indexRule(r int) {
 		}
 		switch n := hi - lo; {
 		case n < 2:
-		case n > b.maxBlock:
+		case n > b.maxBlock || b.rules[r].wide && n > wideBlock:
 			over[all[lo].key] = true
 			b.stats[r].OversizedBlocks++
 			b.stats[r].OversizedRecords += int64(n)

@@ -35,7 +35,7 @@ const (
 )
 
 var nameLevels = []string{"null", "exact", "known variant", "Jaro-Winkler >= 0.92", "phonetic or Jaro-Winkler >= 0.85", "other given name or alias", "forename and surname swapped", "initial", "different"}
-var surnameLevels = []string{"null", "exact", "known variant", "Jaro-Winkler >= 0.92", "phonetic or Jaro-Winkler >= 0.85", "shares a surname part", "forename and surname swapped", "initial", "different"}
+var surnameLevels = []string{"null", "exact", "known variant", "Jaro-Winkler >= 0.92", "phonetic or Jaro-Winkler >= 0.85", "shares a surname part", "unused", "initial", "different"}
 
 // similar grades two name ids without regard to which field they came from.
 func (p *prepared) similar(a, b uint32, v *Variants) uint8 {
@@ -74,8 +74,11 @@ func swapped(p *prepared, i, j int) bool {
 	if fi == 0 || si == 0 || fj == 0 || sj == 0 {
 		return false
 	}
-	return close(p.similar(fi, sj, p.foreVar)) && close(p.similar(si, fj, p.foreVar))
+	return strong(p.similar(fi, sj, nil)) && strong(p.similar(si, fj, nil))
 }
+
+// strong is exact or a near spelling: what a swap must show on both names.
+func strong(l uint8) bool { return l == nameExact || l == nameJW92 }
 
 func forenameLevel(p *prepared, i, j int) uint8 {
 	a, b := p.fore[i], p.fore[j]
@@ -128,7 +131,9 @@ func surnameLevel(p *prepared, i, j int) uint8 {
 		return l
 	}
 	if swapped(p, i, j) {
-		return nameSwapped
+		// The forename comparison carries the swap; counting it twice
+		// would double its weight.
+		return nameNull
 	}
 	// "Smith-Jones" against "Jones", and "Khan Malik" against "Malik".
 	if inList(a, p.surTokens.of(j)) || inList(b, p.surTokens.of(i)) || shareAny(p.surTokens.of(i), p.surTokens.of(j)) {
@@ -177,6 +182,13 @@ func dobLevel(p *prepared, i, j int) uint8 {
 		return dobNull
 	}
 	mi, mj, di, dj := p.dobM[i], p.dobM[j], p.dobD[i], p.dobD[j]
+	// 1 January is what many systems record when only the year is known:
+	// against any other day it counts as the year alone.
+	if mi == 1 && di == 1 && !(mj == 1 && dj == 1) {
+		mi, di = 0, 0
+	} else if mj == 1 && dj == 1 && !(mi == 1 && di == 1) {
+		mj, dj = 0, 0
+	}
 	if di == 0 || dj == 0 { // one side partial
 		switch {
 		case yi != yj:

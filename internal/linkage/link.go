@@ -45,13 +45,16 @@ type Options struct {
 	// Threshold and ReviewFrom override the model's, as match probabilities.
 	Threshold, ReviewFrom float64
 	// MaxBlock caps a block's records; larger blocks are left to the other
-	// rules and reported (default 2,000).
+	// rules and reported (default DefaultMaxBlock).
 	MaxBlock int
 	// TrainingPairs caps the candidate pairs EM learns from (default 4M),
 	// USamples the random pairs u is counted on (default 2M).
 	TrainingPairs, USamples int64
 	Seed                    uint64
 }
+
+// DefaultMaxBlock is the largest block compared: 500 records, 124,750 pairs.
+const DefaultMaxBlock = 500
 
 // Pair is a scored candidate pair kept as evidence: linked, or in the review
 // band.
@@ -101,7 +104,7 @@ func Link(records []Record, opt Options) (*Result, error) {
 	lap("prepare")
 	maxBlock := opt.MaxBlock
 	if maxBlock <= 0 {
-		maxBlock = 2000
+		maxBlock = DefaultMaxBlock
 	}
 	var isNew []bool
 	if opt.Existing != nil {
@@ -283,7 +286,7 @@ func train(p *prepared, b *blocker, opt Options) (*Model, error) {
 		for k, c := range comps {
 			m[k] = startingM(len(c.levels))
 		}
-		_, sr := em(comps, perRule[r], labelled, u, m, 0.1, 200, 1e-6, emMode{skip: skip, fixU: true})
+		_, sr := em(comps, perRule[r], labelled, u, m, 0.1, 1000, 1e-6, emMode{skip: skip, fixU: true})
 		rep.Iterations = max(rep.Iterations, sr.Iterations)
 		rep.MaxChange = max(rep.MaxChange, sr.MaxChange)
 		rep.Converged = rep.Converged && sr.Converged
@@ -309,15 +312,25 @@ func train(p *prepared, b *blocker, opt Options) (*Model, error) {
 	}
 	// Lambda, the share of candidate pairs that match, with m and u held.
 	lambda, lr := em(comps, all, nil, u, m, 0.1, 200, 1e-7, emMode{fixU: true, fixM: true})
-	// Then refine m, u and lambda together over all candidate pairs,
-	// starting from there: u among candidates differs from u among random
-	// pairs, because candidates agree on their blocking keys.
+	// Then refine m over all candidate pairs together, starting from there,
+	// with a u of their own: non-matching candidates agree on their blocking
+	// keys far more than random pairs do, and a u held at the random pairs'
+	// would push that agreement into m. Only m is kept from this step.
 	uc := make([][]float64, K)
 	for k := range u {
 		uc[k] = slices.Clone(u[k])
 	}
-	lambda, lr = em(comps, all, labelled, uc, m, lambda, 200, 1e-6, emMode{})
-	u = uc
+	lambda, lr = em(comps, all, labelled, uc, m, lambda, 1000, 1e-6, emMode{})
+	// Score as Fellegi and Sunter do, over all pairs: u among random pairs,
+	// and the prior that a random pair matches, which is the matches found
+	// among candidates over all pairs (blocking keeps almost all matches).
+	// Scores then mean the same for a pair blocking never produced, which
+	// clustering scores when it checks a cluster's evidence.
+	allPairs := float64(p.n) * float64(p.n-1) / 2
+	if opt.LinkOnly {
+		allPairs = float64(crossPairs(p))
+	}
+	lambda = min(max(lambda*float64(candidates)/allPairs, 1e-12), 0.5)
 	rep.Records, rep.CandidatePairs, rep.TrainingPairs, rep.USamples = p.n, candidates, trainingPairs, uSamples
 	rep.LogLikelihood = lr.LogLikelihood
 	rep.Converged = rep.Converged && lr.Converged
@@ -337,7 +350,7 @@ func CandidatePairs(records []Record, opt Options) [][2]int32 {
 	p := prepare(records)
 	maxBlock := opt.MaxBlock
 	if maxBlock <= 0 {
-		maxBlock = 2000
+		maxBlock = DefaultMaxBlock
 	}
 	b := newBlocker(p, defaultRules, maxBlock, opt.LinkOnly, nil)
 	local := make([][][2]int32, workers())
@@ -347,4 +360,34 @@ func CandidatePairs(records []Record, opt Options) [][2]int32 {
 		all = append(all, l...)
 	}
 	return all
+}
+
+// BlockingReport runs only the blocking of records and reports each rule's
+// pairs, for tuning the rules on large data.
+func BlockingReport(records []Record, opt Options) []BlockingStats {
+	p := prepare(records)
+	maxBlock := opt.MaxBlock
+	if maxBlock <= 0 {
+		maxBlock = DefaultMaxBlock
+	}
+	b := newBlocker(p, defaultRules, maxBlock, opt.LinkOnly, nil)
+	counts := b.pairs(func(w, r int, i, j int32) {})
+	for r := range b.stats {
+		b.stats[r].Pairs = counts[r]
+	}
+	return b.stats
+}
+
+// crossPairs counts the pairs of records from different sources.
+func crossPairs(p *prepared) int64 {
+	per := map[uint32]int64{}
+	for _, s := range p.source {
+		per[s]++
+	}
+	n := int64(p.n)
+	total := n * (n - 1) / 2
+	for _, c := range per {
+		total -= c * (c - 1) / 2
+	}
+	return max(total, 1)
 }

@@ -10,13 +10,14 @@ import (
 )
 
 // Model is a Fellegi-Sunter model: for each comparison, the probability of
-// each level among true matches (m) and among non-matches (u), and the
-// prior probability that a candidate pair is a match. It is saved with every
+// each level among true matches (m) and among random pairs of records (u),
+// and the prior probability that two records match. It is saved with every
 // run that used it, so a link can always be explained by the numbers that
 // made it.
 type Model struct {
 	Comparisons []ModelComparison `json:"comparisons"`
-	// Lambda is the share of candidate pairs that are matches.
+	// Lambda is the probability that two records picked at random (of
+	// different sources, when linking only across them) are one person.
 	Lambda float64 `json:"lambda"`
 	// Threshold: pairs at or above this match probability are linked when
 	// their clusters agree; pairs from ReviewFrom up to it go to review.
@@ -64,7 +65,7 @@ type Session struct {
 
 // Default thresholds, as match probabilities.
 const (
-	DefaultThreshold  = 0.8
+	DefaultThreshold  = 0.95
 	DefaultReviewFrom = 0.5
 )
 
@@ -382,45 +383,32 @@ func em(comps []comparison, counts map[pattern]int64, labelled []labelledPattern
 }
 
 // monotone keeps EM to the mode that means "same person": exact agreement
-// is likelier among matches than among non-matches, and disagreement less
-// likely. Without it EM can settle on another latent class the data holds,
-// such as "same household" (Winkler's constrained EM does the same).
+// is likelier among matches than among non-matches (by half again at
+// least), every partial agreement at least as likely, and disagreement
+// rarer. Without it EM can settle on another latent class the data holds,
+// such as "same household", or price a typo as strong evidence against a
+// match because few matches in the sample had one (Winkler's constrained
+// EM does the like).
 func monotone(m, u []float64) {
 	last := len(m) - 1
 	if last < 2 {
 		return
 	}
-	changed := false
-	if m[1] < 2*u[1] {
-		m[1] = min(2*u[1], 0.99)
-		changed = true
-	}
-	if m[last] > u[last]/2 {
-		m[last] = u[last] / 2
-		changed = true
-	}
-	if !changed {
-		return
-	}
-	// Renormalise the levels in between to what is left.
-	rest := 1 - m[1] - m[last]
-	mid := 0.0
-	for l := 2; l < last; l++ {
-		mid += m[l]
-	}
-	for l := 2; l < last; l++ {
-		if mid > 0 {
-			m[l] = max(m[l]*rest/mid, 1e-6)
-		} else {
-			m[l] = max(rest/float64(last-2), 1e-6)
+	m[1] = max(m[1], min(1.5*u[1], 0.99))
+	m[last] = min(m[last], u[last]/2)
+	// Raise partial agreements to their floor, then share what is left
+	// after exact agreement among the other levels in proportion: exact
+	// agreement keeps its probability.
+	rest := 0.0
+	for l := 2; l <= last; l++ {
+		if l < last {
+			m[l] = max(m[l], u[l])
 		}
+		rest += m[l]
 	}
-	sum := 0.0
-	for l := 1; l <= last; l++ {
-		sum += m[l]
-	}
-	for l := 1; l <= last; l++ {
-		m[l] /= sum
+	m[1] = min(m[1], 0.999)
+	for l := 2; l <= last; l++ {
+		m[l] *= (1 - m[1]) / rest
 	}
 }
 

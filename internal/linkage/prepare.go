@@ -147,8 +147,13 @@ func prepare(records []Record) *prepared {
 		r := &records[i]
 		p.source[i] = sources.id(r.Source)
 		// A forename field holding several given names keeps the first as
-		// the forename and the rest with the middle names.
-		given := nameTokens(r.Forename)
+		// the forename and the rest with the middle names; a forename left
+		// empty with the name in the middle-name field (a common slip of
+		// entry) takes the first middle name.
+		given, middles := nameTokens(r.Forename), nameTokens(r.MiddleNames)
+		if len(given) == 0 {
+			given, middles = middles, nil
+		}
 		buf = buf[:0]
 		if len(given) > 0 {
 			p.fore[i] = p.names.id(given[0])
@@ -156,7 +161,7 @@ func prepare(records []Record) *prepared {
 				buf = append(buf, p.names.id(g))
 			}
 		}
-		for _, m := range nameTokens(r.MiddleNames) {
+		for _, m := range middles {
 			buf = append(buf, p.names.id(m))
 		}
 		p.middle.add(buf...)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
@@ -75,13 +76,74 @@ func jsonAddresses(list []pole.Address) string {
 
 // decodeJSON reads a JSON column into v, naming the column if it is damaged.
 func decodeJSON(col string, raw []byte, v any) error {
-	if len(raw) == 0 {
+	if len(raw) == 0 || string(raw) == "[]" {
 		return nil
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("column %s holds bad JSON: %w", col, err)
 	}
 	return nil
+}
+
+// decodeStrings reads a JSON array of strings, nil if empty. Scanning every
+// mention for linkage reads four such columns a row, so the arrays the store
+// writes, strings without escapes, are read here by hand; anything else goes
+// to encoding/json.
+func decodeStrings(col string, raw []byte) ([]string, error) {
+	if len(raw) == 0 || string(raw) == "[]" {
+		return nil, nil
+	}
+	if list, ok := plainStrings(raw); ok {
+		return list, nil
+	}
+	var list []string
+	err := decodeJSON(col, raw, &list)
+	return emptyNil(list), err
+}
+
+// plainStrings parses an array of strings that hold no backslash, with any
+// spacing; ok is false for anything else.
+func plainStrings(raw []byte) (list []string, ok bool) {
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		return nil, false
+	}
+	i := skipSpace(raw, 0)
+	if i == len(raw) || raw[i] != '[' {
+		return nil, false
+	}
+	i = skipSpace(raw, i+1)
+	if i < len(raw) && raw[i] == ']' {
+		return nil, skipSpace(raw, i+1) == len(raw)
+	}
+	for {
+		if i == len(raw) || raw[i] != '"' {
+			return nil, false
+		}
+		end := bytes.IndexByte(raw[i+1:], '"')
+		if end < 0 {
+			return nil, false
+		}
+		list = append(list, string(raw[i+1:i+1+end]))
+		i = skipSpace(raw, i+end+2)
+		if i == len(raw) {
+			return nil, false
+		}
+		switch raw[i] {
+		case ',':
+			i = skipSpace(raw, i+1)
+		case ']':
+			return list, skipSpace(raw, i+1) == len(raw)
+		default:
+			return nil, false
+		}
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 // emptyNil turns a decoded empty list into nil, so that a record reads back

@@ -258,6 +258,31 @@ func TestSaveLinkRunWritesNothingWhenOneRecordIsBad(t *testing.T) {
 	})
 }
 
+func TestSaveLinkRunFindsAMentionGivenTwoEntitiesAnywhereInTheList(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		m := storeMentions(t, s, 60)
+		model := saveModel(t, s)
+		e1, e2 := person(t), person(t)
+		var ms []store.Membership
+		for i, id := range m {
+			ms = append(ms, store.Membership{MentionID: id, EntityID: []string{e1.ID, e2.ID}[i%2]})
+		}
+		rand.New(rand.NewPCG(7, 7)).Shuffle(len(ms), func(i, j int) { ms[i], ms[j] = ms[j], ms[i] })
+		ms = slices.Insert(ms, 5, store.Membership{MentionID: ms[50].MentionID, EntityID: e1.ID})
+		err := s.SaveLinkRun(ctx, &store.LinkRun{ModelID: model.ID}, store.LinkResult{Entities: []store.Entity{e1, e2}, Members: ms})
+		wantCode(t, err, pole.EINVALID, "mention_id")
+		if want := "membership 52: mention_id: mention " + ms[5].MentionID + " is given an entity twice, also in membership 6"; !strings.Contains(err.Error(), want) {
+			t.Fatalf("error %q does not say %q", err, want)
+		}
+		if err := s.SaveLinkRun(ctx, &store.LinkRun{ModelID: model.ID}, store.LinkResult{Entities: []store.Entity{e1, e2}, Members: slices.Delete(ms, 5, 6)}); err != nil {
+			t.Fatal(err)
+		}
+		if all, _ := s.EntityMembers(ctx); len(all) != 60 {
+			t.Fatalf("memberships: got %d, want 60", len(all))
+		}
+	})
+}
+
 func TestSaveLinkRunMovesMembershipsAndRetiresEmptiedEntities(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *store.Store) {
 		m := storeMentions(t, s, 3)
@@ -551,13 +576,22 @@ func TestScanMentionsReturnsEveryMentionInIDOrder(t *testing.T) {
 		if _, err := s.LoadMentions(ctx, mentionsOf(src, 700, nil)); err != nil {
 			t.Fatal(err)
 		}
+		odd := sampleMention(src, nil, "N-ODD", pole.RoleWitness)
+		odd.Aliases = []string{`O"Brien`, "a, b] [c", "Zoë 'Z'", `back\slash`, "tab\there", ""}
+		odd.Vulnerabilities = []string{"looked_after", "missing_episodes"}
+		if err := s.CreateMention(ctx, odd); err != nil {
+			t.Fatal(err)
+		}
 		stored, n, err := s.FindMentions(ctx, pole.MentionFilter{})
-		if err != nil || n != 700 {
+		if err != nil || n != 701 {
 			t.Fatalf("FindMentions: %d (%v)", n, err)
 		}
 		scanned := collect(t, s.ScanMentions(ctx))
 		if diff := cmp.Diff(stored, scanned); diff != "" {
 			t.Fatalf("scanned mentions differ (-stored +scanned):\n%s", diff)
+		}
+		if i := slices.IndexFunc(scanned, func(m *pole.Mention) bool { return m.ID == odd.ID }); i < 0 || !cmp.Equal(scanned[i], odd) {
+			t.Fatalf("a mention with quotes, brackets and escapes in its lists differs:\n%s", cmp.Diff(odd, scanned[i]))
 		}
 
 		since := time.Now()
@@ -565,6 +599,9 @@ func TestScanMentionsReturnsEveryMentionInIDOrder(t *testing.T) {
 			t.Fatalf("changed since now: got %d mentions, want none", len(got))
 		}
 		changed := stored[123]
+		if changed.ID == odd.ID {
+			changed = stored[124]
+		}
 		changed.Forename = "Mo"
 		if err := s.UpdateMention(ctx, changed); err != nil {
 			t.Fatal(err)

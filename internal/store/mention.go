@@ -64,17 +64,19 @@ func scanMention(r scanner) (*pole.Mention, error) {
 	for _, j := range []struct {
 		col string
 		raw []byte
-		v   any
+		v   *[]string
 	}{
-		{"aliases", aliases, &m.Aliases}, {"addresses", addresses, &m.Addresses}, {"phones", phones, &m.Phones},
+		{"aliases", aliases, &m.Aliases}, {"phones", phones, &m.Phones},
 		{"vehicles", vehicles, &m.Vehicles}, {"vulnerabilities", vulnerab, &m.Vulnerabilities},
 	} {
-		if err := decodeJSON(j.col, j.raw, j.v); err != nil {
+		if *j.v, err = decodeStrings(j.col, j.raw); err != nil {
 			return nil, err
 		}
 	}
-	m.Aliases, m.Addresses, m.Phones = emptyNil(m.Aliases), emptyNil(m.Addresses), emptyNil(m.Phones)
-	m.Vehicles, m.Vulnerabilities = emptyNil(m.Vehicles), emptyNil(m.Vulnerabilities)
+	if err := decodeJSON("addresses", addresses, &m.Addresses); err != nil {
+		return nil, err
+	}
+	m.Addresses = emptyNil(m.Addresses)
 	return &m, nil
 }
 
