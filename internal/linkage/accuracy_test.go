@@ -73,3 +73,22 @@ func TestLinkageReachesTheBenchmarkF1(t *testing.T) {
 	}
 }
 
+// BenchmarkLink times a whole in-memory run (prepare, block, train, score,
+// cluster) on the labelled data sets.
+func BenchmarkLink(b *testing.B) {
+	root := benchmarksRoot(b)
+	for _, name := range []string{"febrl3", "ons"} {
+		d, err := linkbench.Load(root, name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := linkage.Link(d.Records, linkage.Options{LinkOnly: d.LinkOnly}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(d.Records)), "records")
+		})
+	}
+}

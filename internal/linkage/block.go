@@ -389,7 +389,16 @@ func (b *blocker) upperBound() int64 {
 // fn's first argument is the worker number, below workers(). It returns the
 // count of pairs each rule added.
 func (b *blocker) pairs(fn func(w, r int, i, j int32)) []int64 {
+	counts, _ := b.samplePairs(nil, fn)
+	return counts
+}
+
+// samplePairs is pairs over the blocks that keep(rule, block key) accepts:
+// a sample that costs only the blocks it visits. It also returns the pairs
+// the visited blocks held before duplicates across rules were dropped.
+func (b *blocker) samplePairs(keep func(r int, key uint64) bool, fn func(w, r int, i, j int32)) ([]int64, int64) {
 	counts := make([]int64, len(b.rules))
+	var raw atomic.Int64
 	nw := workers()
 	for r := range b.rules {
 		all, blocks := b.sorted[r], b.blocks[r]
@@ -406,6 +415,10 @@ func (b *blocker) pairs(fn func(w, r int, i, j int32)) []int64 {
 						break
 					}
 					blk := all[blocks[k].lo:blocks[k].hi]
+					if keep != nil && !keep(r, blk[0].key) {
+						continue
+					}
+					raw.Add(int64(len(blk)) * int64(len(blk)-1) / 2)
 					for x := 0; x < len(blk); x++ {
 						i := blk[x].rec
 						for y := x + 1; y < len(blk); y++ {
@@ -424,7 +437,7 @@ func (b *blocker) pairs(fn func(w, r int, i, j int32)) []int64 {
 		wg.Wait()
 		counts[r] = count.Load()
 	}
-	return counts
+	return counts, raw.Load()
 }
 
 func (b *blocker) hasNew(blk []keyed) bool {

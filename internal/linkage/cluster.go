@@ -173,6 +173,7 @@ func (c *clusterer) run(pairs []Pair) {
 			continue
 		}
 		c.union(ra, rb)
+		pairs[k].Merged = true
 	}
 }
 

@@ -37,16 +37,30 @@ const (
 var nameLevels = []string{"null", "exact", "known variant", "Jaro-Winkler >= 0.92", "phonetic or Jaro-Winkler >= 0.85", "other given name or alias", "forename and surname swapped", "initial", "different"}
 var surnameLevels = []string{"null", "exact", "known variant", "Jaro-Winkler >= 0.92", "phonetic or Jaro-Winkler >= 0.85", "shares a surname part", "unused", "initial", "different"}
 
+// Which variant list a comparison consults.
+const (
+	noVariants = iota
+	forenameList
+	surnameList
+)
+
 // similar grades two name ids without regard to which field they came from.
-func (p *prepared) similar(a, b uint32, v *Variants) uint8 {
+func (p *prepared) similar(a, b uint32, list int) uint8 {
 	if a == b {
 		return nameExact
 	}
 	sa, sb := p.names.strs[a], p.names.strs[b]
-	if v != nil && v.Related(sa, sb) {
-		return nameVariant
-	}
 	fa, fb := &p.facts[a], &p.facts[b]
+	switch list {
+	case forenameList:
+		if sharesGroup(fa.foreGroups, fb.foreGroups) {
+			return nameVariant
+		}
+	case surnameList:
+		if sharesGroup(fa.surGroups, fb.surGroups) {
+			return nameVariant
+		}
+	}
 	if fa.initial || fb.initial {
 		if fa.first == fb.first {
 			return nameInitial
@@ -63,6 +77,21 @@ func (p *prepared) similar(a, b uint32, v *Variants) uint8 {
 	return nameElse
 }
 
+// sharesGroup intersects two ascending lists of group ids.
+func sharesGroup(x, y []int32) bool {
+	for len(x) > 0 && len(y) > 0 {
+		switch {
+		case x[0] == y[0]:
+			return true
+		case x[0] < y[0]:
+			x = x[1:]
+		default:
+			y = y[1:]
+		}
+	}
+	return false
+}
+
 // close reports a strong agreement: exact, a known variant or a near
 // spelling.
 func close(l uint8) bool { return l == nameExact || l == nameVariant || l == nameJW92 }
@@ -74,7 +103,7 @@ func swapped(p *prepared, i, j int) bool {
 	if fi == 0 || si == 0 || fj == 0 || sj == 0 {
 		return false
 	}
-	return strong(p.similar(fi, sj, nil)) && strong(p.similar(si, fj, nil))
+	return strong(p.similar(fi, sj, noVariants)) && strong(p.similar(si, fj, noVariants))
 }
 
 // strong is exact or a near spelling: what a swap must show on both names.
@@ -85,7 +114,7 @@ func forenameLevel(p *prepared, i, j int) uint8 {
 	if a == 0 || b == 0 {
 		return nameNull
 	}
-	l := p.similar(a, b, p.foreVar)
+	l := p.similar(a, b, forenameList)
 	if l == nameExact || l == nameVariant || l == nameJW92 {
 		return l
 	}
@@ -107,7 +136,7 @@ func middleLevel(p *prepared, i, j int) uint8 {
 	if len(mi) == 0 || len(mj) == 0 {
 		return 0
 	}
-	switch p.similar(mi[0], mj[0], p.foreVar) {
+	switch p.similar(mi[0], mj[0], forenameList) {
 	case nameExact:
 		return 1
 	case nameVariant, nameJW92:
@@ -126,7 +155,7 @@ func surnameLevel(p *prepared, i, j int) uint8 {
 	if a == 0 || b == 0 {
 		return nameNull
 	}
-	l := p.similar(a, b, p.surVar)
+	l := p.similar(a, b, surnameList)
 	if l == nameExact || l == nameVariant || l == nameJW92 {
 		return l
 	}

@@ -47,8 +47,8 @@ type Options struct {
 	// MaxBlock caps a block's records; larger blocks are left to the other
 	// rules and reported (default DefaultMaxBlock).
 	MaxBlock int
-	// TrainingPairs caps the candidate pairs EM learns from (default 4M),
-	// USamples the random pairs u is counted on (default 2M).
+	// TrainingPairs caps the candidate pairs EM learns from (default 2M),
+	// USamples the random pairs u is counted on (default 1M).
 	TrainingPairs, USamples int64
 	Seed                    uint64
 }
@@ -63,6 +63,10 @@ type Pair struct {
 	Weight  float64
 	Pattern uint64 // the comparison levels, 4 bits each, in model order
 	Linked  bool   // both records ended in one cluster
+	// Merged is set on the pairs whose evidence joined two clusters: the
+	// links an entity is made of. The other linked pairs add nothing a
+	// reader of the entity needs and can be explained again on demand.
+	Merged bool
 }
 
 // Probability is the pair's match probability.
@@ -163,15 +167,31 @@ func Link(records []Record, opt Options) (*Result, error) {
 	c.run(pairs)
 	lap("cluster")
 	cluster := c.labels()
+	// Of the pairs left between two clusters, the review band keeps the
+	// strongest for each two clusters: one question per two people.
+	best := map[[2]int32]int{}
+	out := pairs[:0]
 	for k := range pairs {
-		pr := &pairs[k]
-		pr.Linked = cluster[pr.I] == cluster[pr.J]
+		pr := pairs[k]
+		ci, cj := cluster[pr.I], cluster[pr.J]
+		pr.Linked = ci == cj
 		if pr.Linked {
 			stats.LinkedPairs++
-		} else {
-			stats.ReviewPairs++
+			out = append(out, pr)
+			continue
 		}
+		key := [2]int32{min(ci, cj), max(ci, cj)}
+		if at, ok := best[key]; ok {
+			if pr.Weight > out[at].Weight {
+				out[at] = pr
+			}
+			continue
+		}
+		best[key] = len(out)
+		out = append(out, pr)
+		stats.ReviewPairs++
 	}
+	pairs = out
 	stats.RefusedMerges = c.refused
 	seen := map[int32]bool{}
 	for _, x := range cluster {
@@ -198,13 +218,13 @@ func train(p *prepared, b *blocker, opt Options) (*Model, error) {
 	}
 	uSamples := opt.USamples
 	if uSamples <= 0 {
-		uSamples = min(2_000_000, 200*int64(p.n))
+		uSamples = min(1_000_000, 200*int64(p.n))
 	}
 	u := estimateU(p, comps, uSamples, opt.LinkOnly, opt.Seed+1)
 
 	limit := opt.TrainingPairs
 	if limit <= 0 {
-		limit = 4_000_000
+		limit = 2_000_000
 	}
 	rate := 1.0
 	if ub := b.upperBound(); ub > limit {
@@ -224,10 +244,12 @@ func train(p *prepared, b *blocker, opt Options) (*Model, error) {
 		}
 	}
 	s := &scorer{p: p, comps: comps}
-	counts := b.pairs(func(w, r int, i, j int32) {
-		if cut != math.MaxUint64 && key(uint64(i), uint64(j), opt.Seed) > cut {
-			return
-		}
+	// Whole blocks are sampled, so that the pass costs what it samples.
+	var keep func(r int, k uint64) bool
+	if cut != math.MaxUint64 {
+		keep = func(r int, k uint64) bool { return mix(k, opt.Seed) <= cut }
+	}
+	sampled, raw := b.samplePairs(keep, func(w, r int, i, j int32) {
 		local[w][r][s.pattern(int(i), int(j))]++
 	})
 	perRule := local[0]
@@ -238,10 +260,18 @@ func train(p *prepared, b *blocker, opt Options) (*Model, error) {
 			}
 		}
 	}
-	var candidates, trainingPairs int64
-	for _, n := range counts {
-		candidates += n
+	// The candidates are counted when they are scored; until then the
+	// blocks' pairs, less the share of duplicates the sample found, stand
+	// for them.
+	var trainingPairs int64
+	for _, n := range sampled {
+		trainingPairs += n
 	}
+	candidates := b.upperBound()
+	if raw > 0 {
+		candidates = int64(float64(candidates) * float64(trainingPairs) / float64(raw))
+	}
+	trainingPairs = 0
 	all := map[pattern]int64{}
 	for r := range perRule {
 		for g, n := range perRule[r] {

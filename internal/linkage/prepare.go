@@ -57,6 +57,9 @@ type nameFacts struct {
 	phon1, phon2 uint32 // Double Metaphone primary and alternate, interned in codes
 	first        byte   // first letter
 	initial      bool   // the name is a single letter
+	// the variant groups of the name as a forename and as a surname,
+	// looked up once here instead of for every pair
+	foreGroups, surGroups []int32
 }
 
 // prepared is a set of records in columns, ready to block and compare. It
@@ -227,7 +230,8 @@ func prepare(records []Record) *prepared {
 			continue
 		}
 		a, b := DoubleMetaphone(s)
-		p.facts[id] = nameFacts{phon1: p.codes.id(a), phon2: p.codes.id(b), first: s[0], initial: len(s) == 1}
+		p.facts[id] = nameFacts{phon1: p.codes.id(a), phon2: p.codes.id(b), first: s[0], initial: len(s) == 1,
+			foreGroups: p.foreVar.Groups(s), surGroups: p.surVar.Groups(s)}
 	}
 	p.foreCount = make([]uint32, len(p.names.strs))
 	p.surCount = make([]uint32, len(p.names.strs))

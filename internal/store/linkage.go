@@ -1076,24 +1076,61 @@ func (s *Store) UpsertObjectEntities(ctx context.Context, kind string, keys []st
 			distinct = append(distinct, k)
 		}
 	}
-	now := s.eng.timeValue(s.now())
-	err := s.bulk(ctx, func(bt bulkTx) error {
-		return s.writeRows(ctx, bt, rowSet{
-			table: "entities", columns: entityColumns[:4], n: len(distinct),
-			onConflict: "ON CONFLICT (kind, key) WHERE kind <> 'person' DO NOTHING",
-			name:       func(i int) string { return fmt.Sprintf("%s %s", kind, distinct[i]) },
-			row: func(i int) ([]any, error) {
-				id, err := newID()
-				return []any{id, kind, distinct[i], now}, err
-			},
-		})
-	})
+	stored, err := s.objectIDs(ctx, kind)
 	if err != nil {
 		return nil, pole.E(op, err)
 	}
-	// Keys are never deleted and their ids never change, so reading them
-	// after the commit reads what was stored.
-	return s.idsByKey(ctx, op, "SELECT key, id FROM entities WHERE kind = ? AND key IN ", []any{kind}, distinct)
+	var missing []string
+	for _, k := range distinct {
+		if _, ok := stored[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		now := s.eng.timeValue(s.now())
+		err = s.bulk(ctx, func(bt bulkTx) error {
+			return s.writeRows(ctx, bt, rowSet{
+				table: "entities", columns: entityColumns[:4], n: len(missing),
+				onConflict: "ON CONFLICT (kind, key) WHERE kind <> 'person' DO NOTHING",
+				name:       func(i int) string { return fmt.Sprintf("%s %s", kind, missing[i]) },
+				row: func(i int) ([]any, error) {
+					id, err := newID()
+					return []any{id, kind, missing[i], now}, err
+				},
+			})
+		})
+		if err != nil {
+			return nil, pole.E(op, err)
+		}
+		// Another writer may have stored some of the same keys first: read
+		// the ids back rather than trust the ones this call generated.
+		if stored, err = s.objectIDs(ctx, kind); err != nil {
+			return nil, pole.E(op, err)
+		}
+	}
+	out := make(map[string]string, len(distinct))
+	for _, k := range distinct {
+		out[k] = stored[k]
+	}
+	return out, nil
+}
+
+// objectIDs reads every entity of an object kind, key to id, in one scan.
+func (s *Store) objectIDs(ctx context.Context, kind string) (map[string]string, error) {
+	rows, err := s.r.QueryContext(ctx, s.eng.rebind("SELECT key, id FROM entities WHERE kind = ?"), kind)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, id string
+		if err := rows.Scan(&k, &id); err != nil {
+			return nil, err
+		}
+		out[k] = id
+	}
+	return out, rows.Err()
 }
 
 // MentionSources labels every source "force/file_name", by source id: how a

@@ -54,7 +54,7 @@ type Report struct {
 type Data struct {
 	Records []linkage.Record
 	index   map[string]int // mention id -> record
-	bySrc   map[[2]string]int
+	bySrc   map[[2]string]int // built on first use
 	objects map[string]map[string]bool // kind -> keys of phones, vehicles, places
 }
 
@@ -67,6 +67,12 @@ func (d *Data) Index(mentionID string) (int, bool) {
 // Find returns the record with a source label and record id as the source
 // file gives it.
 func (d *Data) Find(source, recordID string) (int, bool) {
+	if d.bySrc == nil {
+		d.bySrc = make(map[[2]string]int, len(d.Records))
+		for i, r := range d.Records {
+			d.bySrc[[2]string{r.Source, r.ID}] = i
+		}
+	}
 	i, ok := d.bySrc[[2]string{source, recordID}]
 	return i, ok
 }
@@ -78,7 +84,7 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Data{index: map[string]int{}, bySrc: map[[2]string]int{}, objects: map[string]map[string]bool{
+	d := &Data{index: map[string]int{}, objects: map[string]map[string]bool{
 		"phone": {}, "vehicle": {}, "place": {},
 	}}
 	for m, err := range st.ScanMentions(ctx) {
@@ -99,7 +105,6 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 			}
 		}
 		d.index[m.ID] = len(d.Records)
-		d.bySrc[[2]string{r.Source, r.ID}] = len(d.Records)
 		d.Records = append(d.Records, r)
 	}
 	return d, nil
@@ -244,6 +249,9 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 		}
 	}
 	for _, p := range res.Pairs {
+		if p.Linked && !p.Merged {
+			continue // redundant evidence inside an entity
+		}
 		a, b := d.Records[p.I].Key, d.Records[p.J].Key
 		if a > b {
 			a, b = b, a
@@ -254,10 +262,9 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 		}
 		result.Pairs = append(result.Pairs, store.LinkPair{A: a, B: b, Weight: p.Weight, Probability: p.Probability(), Levels: Levels(p.Pattern, len(res.Model.Comparisons)), Band: band})
 	}
+	rep.Created = len(result.Entities)
 	for _, c := range result.Changes {
 		switch c.Kind {
-		case "create":
-			rep.Created++
 		case "join":
 			rep.Joined++
 		case "merge":
@@ -385,12 +392,11 @@ func assignClusters(records []linkage.Record, prev []string, cluster []int32, ru
 			}
 			whereWent[prev[i]][id] = append(whereWent[prev[i]][id], key)
 		}
-		if len(joined) > 0 {
-			if created[id] {
-				change("create", id, "", joined, "new records formed an entity")
-			} else {
-				change("join", id, "", joined, "new records joined the entity")
-			}
+		// A new entity's records are its membership rows and the run that
+		// created it; only records joining an entity that existed before
+		// are history worth a change of their own.
+		if len(joined) > 0 && !created[id] {
+			change("join", id, "", joined, "new records joined the entity")
 		}
 	}
 	olds := make([]string, 0, len(whereWent))
