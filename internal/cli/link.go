@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +46,11 @@ func runLink(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if limit := debug.SetMemoryLimit(-1); limit == math.MaxInt64 {
+		// No GOMEMLIMIT given: keep the heap near what a million
+		// mentions need rather than let it double.
+		debug.SetMemoryLimit(linkrun.MemoryLimit)
+	}
 	rep, err := linkrun.Run(ctx, s, linkrun.Options{Full: *full, Retrain: *retrain})
 	if err != nil {
 		return err

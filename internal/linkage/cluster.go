@@ -25,7 +25,7 @@ type clusterer struct {
 }
 
 // crossSample is how many cross pairs a merge looks at, at most.
-const crossSample = 64
+const crossSample = 24
 
 func newClusterer(p *prepared, s *scorer, linkW float64, existing []int32) *clusterer {
 	c := &clusterer{p: p, s: s, linkW: linkW, parent: make([]int32, p.n), members: make([][]int32, p.n), cannot: map[int32][]int32{}}

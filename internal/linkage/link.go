@@ -143,14 +143,16 @@ func Link(records []Record, opt Options) (*Result, error) {
 	nw := workers()
 	kept := make([][]Pair, nw)
 	counts := b.pairs(func(w, _ int, i, j int32) {
-		g := s.pattern(int(i), int(j))
-		if wt := s.weight(int(i), int(j), g); wt >= keep {
+		if g, wt, ok := s.scoreAtLeast(int(i), int(j), keep); ok {
 			kept[w] = append(kept[w], Pair{I: i, J: j, Weight: wt, Pattern: uint64(g)})
 		}
 	})
+	// The blocks are done with: let their memory go before clustering.
+	b.sorted, b.blocks, b.keys = nil, nil, nil
 	var pairs []Pair
-	for _, k := range kept {
+	for w, k := range kept {
 		pairs = append(pairs, k...)
+		kept[w] = nil
 	}
 	lap("score")
 	stats := RunStats{Records: len(records), Timings: timings}

@@ -114,6 +114,10 @@ type scorer struct {
 	tf             []uint8
 	mExact, uExact []float64
 	meanTF         []float64
+	// early are the comparisons without names, run first; late the name
+	// comparisons; maxBits each comparison's largest weight.
+	early, late []int
+	maxBits     []float64
 }
 
 func (s *scorer) pattern(i, j int) pattern {
@@ -145,6 +149,18 @@ func newScorer(p *prepared, m *Model) *scorer {
 		s.mExact = append(s.mExact, mc.M[1])
 		s.uExact = append(s.uExact, mc.U[1])
 		s.meanTF = append(s.meanTF, p.meanTF(tf))
+		k := len(s.comps) - 1
+		mb := 0.0
+		for _, v := range b[1:] {
+			mb = max(mb, v)
+		}
+		s.maxBits = append(s.maxBits, mb)
+		switch c.name {
+		case "forename", "surname", "middle", "alias":
+			s.late = append(s.late, k)
+		default:
+			s.early = append(s.early, k)
+		}
 	}
 	return s
 }
@@ -171,6 +187,50 @@ func (s *scorer) termBits(k int, i int) float64 {
 	u := s.uExact[k] * tf / s.meanTF[k]
 	// Never weigh an exact agreement below a weaker level's weight.
 	return max(math.Log2(s.mExact[k]/u), s.bits[k][2])
+}
+
+// scoreAtLeast scores a pair only as far as it can still reach floor bits:
+// the cheap comparisons (dates, codes, sets) run first, and the name
+// comparisons, which cost the most, are skipped when even their best
+// levels could not lift the pair to the floor. ok is false for a pair
+// that cannot reach it; its pattern is then incomplete.
+func (s *scorer) scoreAtLeast(i, j int, floor float64) (g pattern, w float64, ok bool) {
+	w = s.prior
+	best := 0.0 // the most the comparisons not yet run could add
+	for _, k := range s.late {
+		best += s.bestBits(k, i, j)
+	}
+	for _, k := range s.early {
+		l := s.comps[k].level(s.p, i, j)
+		g |= pattern(l) << (4 * k)
+		if l != 0 {
+			w += s.bits[k][l]
+		}
+	}
+	if w+best < floor {
+		return g, w, false
+	}
+	for _, k := range s.late {
+		l := s.comps[k].level(s.p, i, j)
+		g |= pattern(l) << (4 * k)
+		switch {
+		case l == 0:
+		case l == 1 && s.tf[k] != 0:
+			w += s.termBits(k, i)
+		default:
+			w += s.bits[k][l]
+		}
+	}
+	return g, w, w >= floor
+}
+
+// bestBits is the most comparison k could add for records i and j.
+func (s *scorer) bestBits(k, i, j int) float64 {
+	b := s.maxBits[k]
+	if s.tf[k] != 0 {
+		b = max(b, s.termBits(k, i), s.termBits(k, j))
+	}
+	return b
 }
 
 // weight is the pair's match weight in bits, prior included.

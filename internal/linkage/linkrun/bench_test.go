@@ -1,11 +1,14 @@
 package linkrun
 
 import (
+	"encoding/json"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"testing"
 
 	"github.com/caselink/caselink/internal/ingest"
+	"github.com/caselink/caselink/internal/linkage"
 	"github.com/caselink/caselink/internal/store"
 	"github.com/caselink/caselink/internal/synth"
 )
@@ -44,6 +47,9 @@ func BenchmarkLinkRun(b *testing.B) {
 			}
 		}
 	}
+	// As 'caselink link' does: a soft limit on the heap, so that the
+	// collector works harder rather than let the heap double.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimit))
 	var rep *Report
 	for b.Loop() {
 		// Every iteration is a first run: full, retrained.
@@ -55,4 +61,59 @@ func BenchmarkLinkRun(b *testing.B) {
 	b.ReportMetric(float64(rep.Records), "records")
 	b.ReportMetric(float64(rep.Stats.CandidatePairs), "pairs")
 	b.Logf("timings %v, link %v", rep.Timings, rep.Stats.Timings)
+}
+
+// BenchmarkLinkNewRecords times linking 10,000 new records against the
+// entities of the rest, in memory (the records already loaded): the work a
+// run over one new export does after reading the store. It needs
+// CASELINK_BENCH_DB holding a linked data set.
+func BenchmarkLinkNewRecords(b *testing.B) {
+	dsn := os.Getenv("CASELINK_BENCH_DB")
+	if dsn == "" {
+		b.Skip("set CASELINK_BENCH_DB to a linked database (run BenchmarkLinkRun on it first)")
+	}
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	d, err := Load(ctx, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	members, err := s.EntityMembers(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	model, err := s.LatestLinkModel(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var m linkage.Model
+	if err := json.Unmarshal(model.Params, &m); err != nil {
+		b.Fatal(err)
+	}
+	const fresh = 10_000
+	existing := make([]int32, len(d.Records))
+	ids := map[string]int32{}
+	for i, r := range d.Records {
+		e := members[r.Key]
+		if _, ok := ids[e]; !ok {
+			ids[e] = int32(len(ids))
+		}
+		existing[i] = ids[e]
+	}
+	// Every 100th record is new, so the new ones spread over every source.
+	step := max(1, len(d.Records)/fresh)
+	for i := 0; i < len(d.Records); i += step {
+		existing[i] = -1
+	}
+	var res *linkage.Result
+	for b.Loop() {
+		if res, err = linkage.Link(d.Records, linkage.Options{Model: &m, Existing: existing}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(res.Stats.CandidatePairs), "pairs")
+	b.Logf("timings %v", res.Stats.Timings)
 }

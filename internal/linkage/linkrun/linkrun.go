@@ -19,6 +19,11 @@ import (
 	"github.com/google/uuid"
 )
 
+// MemoryLimit is the soft heap limit 'caselink link' runs under
+// (runtime/debug.SetMemoryLimit): a million mentions link within it, the
+// collector working harder instead of letting the heap double.
+const MemoryLimit = 1536 << 20
+
 // Options tune a run.
 type Options struct {
 	// Full re-clusters every record instead of linking only new and
@@ -53,8 +58,8 @@ type Report struct {
 // id of each in Record.Key.
 type Data struct {
 	Records []linkage.Record
-	index   map[string]int // mention id -> record
-	bySrc   map[[2]string]int // built on first use
+	index   map[string]int             // mention id -> record
+	bySrc   map[[2]string]int          // built on first use
 	objects map[string]map[string]bool // kind -> keys of phones, vehicles, places
 }
 
