@@ -72,11 +72,23 @@ func appendPhonKeys(dst []uint64, tag uint64, a, b uint32, rest ...uint64) []uin
 	if a == 0 {
 		return dst
 	}
-	dst = append(dst, key(append([]uint64{tag, uint64(a)}, rest...)...))
+	dst = append(dst, phonKey(tag, a, rest))
 	if b != a && b != 0 {
-		dst = append(dst, key(append([]uint64{tag, uint64(b)}, rest...)...))
+		dst = append(dst, phonKey(tag, b, rest))
 	}
 	return dst
+}
+
+// phonKey is key(tag, code, rest...) without building the argument list.
+func phonKey(tag uint64, code uint32, rest []uint64) uint64 {
+	h := mix(mix(uint64(2+len(rest)), tag), uint64(code))
+	for _, r := range rest {
+		h = mix(h, r)
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
 }
 
 // initial is the first letter of a name id, or 0 without one.
@@ -336,10 +348,31 @@ type span struct{ lo, hi int32 }
 func (b *blocker) indexRule(r int) {
 	b.stats[r].Rule = b.rules[r].name
 	kl := &b.keys[r]
-	all := make([]keyed, 0, len(kl.vals))
-	for i := 0; i < b.p.n; i++ {
-		for _, k := range kl.of(i) {
-			all = append(all, keyed{k, int32(i)})
+	var all []keyed
+	if b.isNew == nil {
+		all = make([]keyed, 0, len(kl.vals))
+		for i := 0; i < b.p.n; i++ {
+			for _, k := range kl.of(i) {
+				all = append(all, keyed{k, int32(i)})
+			}
+		}
+	} else {
+		// Linking new records: only blocks holding one matter, so only
+		// the keys the new records have are gathered and sorted.
+		wanted := map[uint64]struct{}{}
+		for i := 0; i < b.p.n; i++ {
+			if b.isNew[i] {
+				for _, k := range kl.of(i) {
+					wanted[k] = struct{}{}
+				}
+			}
+		}
+		for i := 0; i < b.p.n; i++ {
+			for _, k := range kl.of(i) {
+				if _, ok := wanted[k]; ok {
+					all = append(all, keyed{k, int32(i)})
+				}
+			}
 		}
 	}
 	slices.SortFunc(all, func(x, y keyed) int {

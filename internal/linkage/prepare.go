@@ -81,9 +81,10 @@ type prepared struct {
 	dobY     []int16
 	dobM     []uint8
 	dobD     []uint8
-	sex      []uint8 // 0 missing, 1 M, 2 F
-	misc     *strtab // postcodes, sectors, districts, streets, localities, phones, vehicles, emails
-	pcs      list    // postcode ids
+	sex      []uint8           // 0 missing, 1 M, 2 F
+	misc     *strtab           // postcodes, sectors, districts, streets, localities, phones, vehicles, emails
+	pcs      list              // postcode ids
+	pcRaw    map[string]uint32 // postcode as written -> id
 	pcSector map[uint32]uint32
 	pcDist   map[uint32]uint32
 	premises []uint32
@@ -141,7 +142,7 @@ func prepare(records []Record) *prepared {
 		street:   make([]uint32, len(records)),
 		locality: make([]uint32, len(records)),
 		email:    make([]uint32, len(records)),
-		pcSector: map[uint32]uint32{}, pcDist: map[uint32]uint32{},
+		pcSector: map[uint32]uint32{}, pcDist: map[uint32]uint32{}, pcRaw: map[string]uint32{},
 		foreVar: ForenameVariants(), surVar: SurnameVariants(),
 	}
 	sources := newStrtab()
@@ -250,6 +251,15 @@ func prepare(records []Record) *prepared {
 
 // postcode interns a postcode and, for a UK postcode, its sector and district.
 func (p *prepared) postcode(s string) uint32 {
+	if id, ok := p.pcRaw[s]; ok {
+		return id
+	}
+	id := p.parsePostcode(s)
+	p.pcRaw[s] = id
+	return id
+}
+
+func (p *prepared) parsePostcode(s string) uint32 {
 	pc, err := normalise.ParsePostcode(s)
 	if err != nil {
 		k := strings.ToUpper(strings.Join(strings.Fields(s), ""))
