@@ -245,6 +245,41 @@ var defaultRules = []blockingRule{
 		a, b := p.forePhon(i)
 		return appendPhonKeys(dst, 19, a, b, uint64(p.dobM[i]))
 	}},
+	{name: "forename sound + locality", fields: []string{"forename", "locality"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.fore[i] == 0 || p.locality[i] == 0 {
+			return dst
+		}
+		a, b := p.forePhon(i)
+		return appendPhonKeys(dst, 20, a, b, uint64(p.locality[i]))
+	}},
+	{name: "surname sound + locality", fields: []string{"surname", "locality"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.sur[i] == 0 || p.locality[i] == 0 {
+			return dst
+		}
+		a, b := p.surPhon(i)
+		return appendPhonKeys(dst, 21, a, b, uint64(p.locality[i]))
+	}},
+	{name: "start of the email's user name", fields: []string{"email"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		user := localPart(p.misc.strs[p.email[i]])
+		if len(user) < 3 {
+			return dst
+		}
+		return append(dst, key(22, p.misc.id2(user[:3])))
+	}},
+	{name: "forename sound + birth decade", fields: []string{"forename"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.fore[i] == 0 || p.dobY[i] == 0 {
+			return dst
+		}
+		a, b := p.forePhon(i)
+		return appendPhonKeys(dst, 23, a, b, uint64(p.dobY[i]/10))
+	}},
+	{name: "surname sound + birth decade", fields: []string{"surname"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
+		if p.sur[i] == 0 || p.dobY[i] == 0 {
+			return dst
+		}
+		a, b := p.surPhon(i)
+		return appendPhonKeys(dst, 24, a, b, uint64(p.dobY[i]/10))
+	}},
 	{name: "street sound + locality", fields: []string{"street", "locality"}, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		if p.street[i] == 0 || p.locality[i] == 0 {
 			return dst

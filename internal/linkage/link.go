@@ -154,6 +154,13 @@ func Link(records []Record, opt Options) (*Result, error) {
 		pairs = append(pairs, k...)
 		kept[w] = nil
 	}
+	// Workers finish in any order; sorted, the run does not depend on it.
+	slices.SortFunc(pairs, func(a, b Pair) int {
+		if a.I != b.I {
+			return int(a.I - b.I)
+		}
+		return int(a.J - b.J)
+	})
 	lap("score")
 	stats := RunStats{Records: len(records), Timings: timings}
 	blocking := b.stats

@@ -65,7 +65,7 @@ type Session struct {
 
 // Default thresholds, as match probabilities.
 const (
-	DefaultThreshold  = 0.95
+	DefaultThreshold  = 0.9
 	DefaultReviewFrom = 0.8
 )
 

@@ -26,6 +26,17 @@ func (t *strtab) id(s string) uint32 {
 	return id
 }
 
+// id2 hashes a string that need not be interned: for blocking keys made
+// on the fly, which must not grow the table from several goroutines.
+func (t *strtab) id2(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for k := 0; k < len(s); k++ {
+		h ^= uint64(s[k])
+		h *= 1099511628211
+	}
+	return h
+}
+
 func (t *strtab) lookup(s string) (uint32, bool) {
 	id, ok := t.ids[s]
 	return id, ok
@@ -127,6 +138,19 @@ func nameTokens(s string) []string {
 	return out
 }
 
+// titles are honorifics written into a forename field ("Dr George").
+var titles = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "mx": true, "dr": true,
+	"prof": true, "rev": true, "sir": true, "dame": true, "lord": true, "lady": true}
+
+// withoutTitles drops leading titles from given names, keeping at least one
+// name: "Dr George" is George, but a man called Sir is still Sir.
+func withoutTitles(names []string) []string {
+	for len(names) > 1 && titles[names[0]] {
+		names = names[1:]
+	}
+	return names
+}
+
 func prepare(records []Record) *prepared {
 	p := &prepared{
 		n: len(records), records: records,
@@ -154,9 +178,9 @@ func prepare(records []Record) *prepared {
 		// the forename and the rest with the middle names; a forename left
 		// empty with the name in the middle-name field (a common slip of
 		// entry) takes the first middle name.
-		given, middles := nameTokens(r.Forename), nameTokens(r.MiddleNames)
+		given, middles := withoutTitles(nameTokens(r.Forename)), nameTokens(r.MiddleNames)
 		if len(given) == 0 {
-			given, middles = middles, nil
+			given, middles = withoutTitles(middles), nil
 		}
 		buf = buf[:0]
 		if len(given) > 0 {
