@@ -24,7 +24,7 @@ func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr st
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, name := range []string{"demo", "migrate", "synth", "profile", "version", "help"} {
+	for _, name := range []string{"demo", "link", "migrate", "synth", "profile", "version", "help"} {
 		out, _, err := run(t, nil, name, "--help")
 		if err != nil {
 			t.Fatalf("%s --help: %v", name, err)

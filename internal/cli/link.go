@@ -345,6 +345,9 @@ func readLabels(path string, d *linkrun.Data, by string) ([]store.Judgement, err
 		if !ok {
 			return nil, pole.Invalid("import", "%s line %d, unique_id_r: no record %q in source %q", path, line, row[2], row[3])
 		}
+		if i == j {
+			return nil, pole.Invalid("import", "%s line %d: a record is paired with itself", path, line)
+		}
 		score := strings.TrimSpace(row[4])
 		if score == "" {
 			continue // not reviewed yet
