@@ -264,7 +264,7 @@ var defaultRules = []blockingRule{
 		if len(user) < 3 {
 			return dst
 		}
-		return append(dst, key(22, p.misc.id2(user[:3])))
+		return append(dst, key(22, hashString(user[:3])))
 	}},
 	{name: "forename sound + birth decade", fields: []string{"forename"}, wide: true, keys: func(p *prepared, i int, dst []uint64) []uint64 {
 		if p.fore[i] == 0 || p.dobY[i] == 0 {

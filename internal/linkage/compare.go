@@ -92,10 +92,6 @@ func sharesGroup(x, y []int32) bool {
 	return false
 }
 
-// close reports a strong agreement: exact, a known variant or a near
-// spelling.
-func close(l uint8) bool { return l == nameExact || l == nameVariant || l == nameJW92 }
-
 // swapped reports forename and surname written the other way round, as
 // happens with names whose order differs by culture ("Aziz Yasmin").
 func swapped(p *prepared, i, j int) bool {

@@ -26,20 +26,15 @@ func (t *strtab) id(s string) uint32 {
 	return id
 }
 
-// id2 hashes a string that need not be interned: for blocking keys made
-// on the fly, which must not grow the table from several goroutines.
-func (t *strtab) id2(s string) uint64 {
+// hashString hashes a string that is not interned (FNV-1a): for blocking
+// keys made on the fly, which must not grow a table from several goroutines.
+func hashString(s string) uint64 {
 	h := uint64(14695981039346656037)
 	for k := 0; k < len(s); k++ {
 		h ^= uint64(s[k])
 		h *= 1099511628211
 	}
 	return h
-}
-
-func (t *strtab) lookup(s string) (uint32, bool) {
-	id, ok := t.ids[s]
-	return id, ok
 }
 
 // list holds a variable number of interned values per record, flattened.
