@@ -89,3 +89,47 @@ func BenchmarkLink(b *testing.B) {
 		})
 	}
 }
+
+func TestAnIndexLinksAddedRecordsAsAFreshRunWould(t *testing.T) {
+	d, err := linkbench.Load(benchmarksRoot(t), "febrl3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const old = 4000
+	x := linkage.NewIndex(d.Records[:old])
+	first, err := x.Link(linkage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Add(d.Records[old:])
+	if x.Len() != len(d.Records) {
+		t.Fatalf("index holds %d records, want %d", x.Len(), len(d.Records))
+	}
+	existing := make([]int32, len(d.Records))
+	copy(existing, first.Cluster)
+	for i := old; i < len(existing); i++ {
+		existing[i] = -1
+	}
+	opt := linkage.Options{Model: first.Model, Existing: existing}
+	got, err := x.Link(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := linkage.Link(d.Records, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want.Cluster {
+		if got.Cluster[i] != want.Cluster[i] {
+			t.Fatalf("record %d: cluster %d from the index, %d from a fresh run", i, got.Cluster[i], want.Cluster[i])
+		}
+	}
+	if got.Stats.CandidatePairs != want.Stats.CandidatePairs || got.Stats.CandidatePairs == 0 {
+		t.Fatalf("candidate pairs %d from the index, %d fresh", got.Stats.CandidatePairs, want.Stats.CandidatePairs)
+	}
+	for i := 0; i < old; i++ {
+		if got.Cluster[i] != got.Cluster[first.Cluster[i]] {
+			t.Fatalf("record %d left its cluster when new records arrived", i)
+		}
+	}
+}

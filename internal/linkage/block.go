@@ -317,27 +317,39 @@ type keyed struct {
 	rec int32
 }
 
-func newBlocker(p *prepared, rules []blockingRule, maxBlock int, linkOnly bool, isNew []bool) *blocker {
-	b := &blocker{p: p, rules: rules, keys: make([]list64, len(rules)),
+func newBlocker(p *prepared, rules []blockingRule, keys []list64, maxBlock int, linkOnly bool, isNew []bool) *blocker {
+	b := &blocker{p: p, rules: rules, keys: ruleKeys(p, rules, keys),
 		oversized: make([]map[uint64]bool, len(rules)), maxBlock: maxBlock, linkOnly: linkOnly, isNew: isNew}
+	b.index()
+	return b
+}
+
+// ruleKeys gives every rule's keys for the records of p that keys does not
+// cover yet (all of them when keys is nil), one goroutine per rule.
+func ruleKeys(p *prepared, rules []blockingRule, keys []list64) []list64 {
+	if keys == nil {
+		keys = make([]list64, len(rules))
+	}
 	var wg sync.WaitGroup
 	for r := range rules {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			l := list64{off: make([]uint32, 1, p.n+1)}
-			for i := 0; i < p.n; i++ {
+			l := keys[r]
+			if l.off == nil {
+				l.off = make([]uint32, 1, p.n+1)
+			}
+			for i := len(l.off) - 1; i < p.n; i++ {
 				start := len(l.vals)
 				l.vals = rules[r].keys(p, i, l.vals)
 				l.vals = append(l.vals[:start], uniq64(l.vals[start:])...)
 				l.off = append(l.off, uint32(len(l.vals)))
 			}
-			b.keys[r] = l
+			keys[r] = l
 		}()
 	}
 	wg.Wait()
-	b.index()
-	return b
+	return keys
 }
 
 func uniq64(v []uint64) []uint64 {

@@ -96,15 +96,51 @@ type RunStats struct {
 // Link decides which records are the same person.
 func Link(records []Record, opt Options) (*Result, error) {
 	t0 := time.Now()
+	p := prepare(records)
+	return link(p, nil, opt, t0)
+}
+
+// Index holds records prepared for linking and their blocking keys, so
+// that records added later are linked against the rest without preparing
+// them again: what a service that keeps linkage in memory does as exports
+// arrive.
+type Index struct {
+	p    *prepared
+	keys []list64
+}
+
+// NewIndex prepares records for linking.
+func NewIndex(records []Record) *Index {
+	p := prepare(records)
+	return &Index{p: p, keys: ruleKeys(p, defaultRules, nil)}
+}
+
+// Add appends records to the index; they are numbered after those already
+// in it, in order.
+func (x *Index) Add(records []Record) {
+	x.p.add(records)
+	x.keys = ruleKeys(x.p, defaultRules, x.keys)
+}
+
+// Len is the number of records in the index.
+func (x *Index) Len() int { return x.p.n }
+
+// Link links the index's records as Link does; with opt.Existing marking
+// the records added since the last run (-1), only those are compared.
+func (x *Index) Link(opt Options) (*Result, error) {
+	return link(x.p, x.keys, opt, time.Now())
+}
+
+func link(p *prepared, keys []list64, opt Options, t0 time.Time) (*Result, error) {
 	timings := map[string]int{}
 	lap := func(name string) {
 		timings[name] = int(time.Since(t0).Milliseconds())
 		t0 = time.Now()
 	}
+	records := p.records
 	if opt.Existing != nil && len(opt.Existing) != len(records) {
 		return nil, errors.New("linkage: Existing must have one entry per record")
 	}
-	p := prepare(records)
 	lap("prepare")
 	maxBlock := opt.MaxBlock
 	if maxBlock <= 0 {
@@ -117,7 +153,7 @@ func Link(records []Record, opt Options) (*Result, error) {
 			isNew[i] = c < 0
 		}
 	}
-	b := newBlocker(p, defaultRules, maxBlock, opt.LinkOnly, isNew)
+	b := newBlocker(p, defaultRules, keys, maxBlock, opt.LinkOnly, isNew)
 	lap("block")
 	model := opt.Model
 	if model == nil {
@@ -391,7 +427,7 @@ func CandidatePairs(records []Record, opt Options) [][2]int32 {
 	if maxBlock <= 0 {
 		maxBlock = DefaultMaxBlock
 	}
-	b := newBlocker(p, defaultRules, maxBlock, opt.LinkOnly, nil)
+	b := newBlocker(p, defaultRules, nil, maxBlock, opt.LinkOnly, nil)
 	local := make([][][2]int32, workers())
 	b.pairs(func(w, _ int, i, j int32) { local[w] = append(local[w], [2]int32{i, j}) })
 	var all [][2]int32
@@ -409,7 +445,7 @@ func BlockingReport(records []Record, opt Options) []BlockingStats {
 	if maxBlock <= 0 {
 		maxBlock = DefaultMaxBlock
 	}
-	b := newBlocker(p, defaultRules, maxBlock, opt.LinkOnly, nil)
+	b := newBlocker(p, defaultRules, nil, maxBlock, opt.LinkOnly, nil)
 	counts := b.pairs(func(w, r int, i, j int32) {})
 	for r := range b.stats {
 		b.stats[r].Pairs = counts[r]

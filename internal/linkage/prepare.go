@@ -1,6 +1,7 @@
 package linkage
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/caselink/caselink/internal/normalise"
@@ -74,10 +75,11 @@ type prepared struct {
 	n       int
 	records []Record // kept for explanations and exports only
 
-	source []uint32
-	names  *strtab // forenames, middle names, surnames, aliases and their tokens
-	codes  *strtab // phonetic codes
-	facts  []nameFacts
+	source  []uint32
+	sources *strtab
+	names   *strtab // forenames, middle names, surnames, aliases and their tokens
+	codes   *strtab // phonetic codes
+	facts   []nameFacts
 
 	fore, sur []uint32
 	middle    list // middle names, one value per name
@@ -148,27 +150,36 @@ func withoutTitles(names []string) []string {
 
 func prepare(records []Record) *prepared {
 	p := &prepared{
-		n: len(records), records: records,
-		names: newStrtab(), codes: newStrtab(), misc: newStrtab(),
-		source:   make([]uint32, len(records)),
-		fore:     make([]uint32, len(records)),
-		sur:      make([]uint32, len(records)),
-		dobY:     make([]int16, len(records)),
-		dobM:     make([]uint8, len(records)),
-		dobD:     make([]uint8, len(records)),
-		sex:      make([]uint8, len(records)),
-		premises: make([]uint32, len(records)),
-		street:   make([]uint32, len(records)),
-		locality: make([]uint32, len(records)),
-		email:    make([]uint32, len(records)),
+		names: newStrtab(), codes: newStrtab(), misc: newStrtab(), sources: newStrtab(),
 		pcSector: map[uint32]uint32{}, pcDist: map[uint32]uint32{}, pcRaw: map[string]uint32{},
 		foreVar: ForenameVariants(), surVar: SurnameVariants(),
 	}
-	sources := newStrtab()
+	p.add(records)
+	return p
+}
+
+// add appends records to p: their columns, the facts of names not seen
+// before, and their part of the name frequencies.
+func (p *prepared) add(records []Record) {
+	from := p.n
+	p.n += len(records)
+	if p.records == nil {
+		p.records = slices.Clip(records) // a later add copies, never writes into the caller's array
+	} else {
+		p.records = append(p.records, records...)
+	}
+	grow := func(col []uint32) []uint32 { return append(col, make([]uint32, len(records))...) }
+	p.source, p.fore, p.sur = grow(p.source), grow(p.fore), grow(p.sur)
+	p.premises, p.street, p.locality, p.email = grow(p.premises), grow(p.street), grow(p.locality), grow(p.email)
+	p.dobY = append(p.dobY, make([]int16, len(records))...)
+	p.dobM = append(p.dobM, make([]uint8, len(records))...)
+	p.dobD = append(p.dobD, make([]uint8, len(records))...)
+	p.sex = append(p.sex, make([]uint8, len(records))...)
 	var buf []uint32
-	for i := range records {
-		r := &records[i]
-		p.source[i] = sources.id(r.Source)
+	for k := range records {
+		i := from + k
+		r := &records[k]
+		p.source[i] = p.sources.id(r.Source)
 		// A forename field holding several given names keeps the first as
 		// the forename and the rest with the middle names; a forename left
 		// empty with the name in the middle-name field (a common slip of
@@ -244,18 +255,21 @@ func prepare(records []Record) *prepared {
 		p.vehicles.add(dedupe(buf)...)
 		p.email[i] = p.misc.id(strings.ToLower(strings.TrimSpace(r.Email)))
 	}
-	p.facts = make([]nameFacts, len(p.names.strs))
-	for id, s := range p.names.strs {
+	for id := len(p.facts); id < len(p.names.strs); id++ {
+		s := p.names.strs[id]
 		if s == "" {
+			p.facts = append(p.facts, nameFacts{})
 			continue
 		}
 		a, b := DoubleMetaphone(s)
-		p.facts[id] = nameFacts{phon1: p.codes.id(a), phon2: p.codes.id(b), first: s[0], initial: len(s) == 1,
-			foreGroups: p.foreVar.Groups(s), surGroups: p.surVar.Groups(s)}
+		p.facts = append(p.facts, nameFacts{phon1: p.codes.id(a), phon2: p.codes.id(b), first: s[0], initial: len(s) == 1,
+			foreGroups: p.foreVar.Groups(s), surGroups: p.surVar.Groups(s)})
 	}
-	p.foreCount = make([]uint32, len(p.names.strs))
-	p.surCount = make([]uint32, len(p.names.strs))
-	for i := 0; i < p.n; i++ {
+	for len(p.foreCount) < len(p.names.strs) {
+		p.foreCount = append(p.foreCount, 0)
+		p.surCount = append(p.surCount, 0)
+	}
+	for i := from; i < p.n; i++ {
 		if p.fore[i] != 0 {
 			p.foreCount[p.fore[i]]++
 			p.foreTotal++
@@ -265,7 +279,6 @@ func prepare(records []Record) *prepared {
 			p.surTotal++
 		}
 	}
-	return p
 }
 
 // postcode interns a postcode and, for a UK postcode, its sector and district.
