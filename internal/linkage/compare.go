@@ -294,9 +294,9 @@ func postcodeLevel(p *prepared, i, j int) uint8 {
 			switch {
 			case x == y:
 				return 1
-			case p.pcSector[x] != 0 && p.pcSector[x] == p.pcSector[y]:
+			case p.sectorOf(x) != 0 && p.sectorOf(x) == p.sectorOf(y):
 				best = min(best, 2)
-			case p.pcDist[x] != 0 && p.pcDist[x] == p.pcDist[y]:
+			case p.districtOf(x) != 0 && p.districtOf(x) == p.districtOf(y):
 				best = min(best, 3)
 			}
 		}

@@ -118,6 +118,8 @@ type scorer struct {
 	// comparisons; maxBits each comparison's largest weight.
 	early, late []int
 	maxBits     []float64
+	// tfBits[k][name id] is termBits for comparisons with term frequencies.
+	tfBits [][]float64
 }
 
 func (s *scorer) pattern(i, j int) pattern {
@@ -150,6 +152,11 @@ func newScorer(p *prepared, m *Model) *scorer {
 		s.uExact = append(s.uExact, mc.U[1])
 		s.meanTF = append(s.meanTF, p.meanTF(tf))
 		k := len(s.comps) - 1
+		var table []float64
+		if tf != 0 {
+			table = s.termTable(k)
+		}
+		s.tfBits = append(s.tfBits, table)
 		mb := 0.0
 		for _, v := range b[1:] {
 			mb = max(mb, v)
@@ -168,25 +175,40 @@ func newScorer(p *prepared, m *Model) *scorer {
 // termBits is the weight of an exact agreement on name id, using how often
 // the name occurs instead of the average u.
 func (s *scorer) termBits(k int, i int) float64 {
-	var count, total uint32
+	var id uint32
 	switch s.tf[k] {
 	case 1:
-		count, total = s.p.foreCount[s.p.fore[i]], s.p.foreTotal
+		id = s.p.fore[i]
 	case 2:
-		count, total = s.p.surCount[s.p.sur[i]], s.p.surTotal
+		id = s.p.sur[i]
 	default:
 		return s.bits[k][1]
 	}
-	if total == 0 || count == 0 {
-		return s.bits[k][1]
+	return s.tfBits[k][id]
+}
+
+// termTable computes termBits for every name id once: it runs for every
+// candidate pair, and a logarithm per pair is not cheap.
+func (s *scorer) termTable(k int) []float64 {
+	counts, total := s.p.foreCount, s.p.foreTotal
+	if s.tf[k] == 2 {
+		counts, total = s.p.surCount, s.p.surTotal
 	}
-	// The u of an exact agreement scales with how often this value occurs
-	// against how often values occur on average (the chance that two
-	// random records agree exactly).
-	tf := float64(count) / float64(total)
-	u := s.uExact[k] * tf / s.meanTF[k]
-	// Never weigh an exact agreement below a weaker level's weight.
-	return max(math.Log2(s.mExact[k]/u), s.bits[k][2])
+	out := make([]float64, len(counts))
+	for id, count := range counts {
+		if total == 0 || count == 0 {
+			out[id] = s.bits[k][1]
+			continue
+		}
+		// The u of an exact agreement scales with how often this value
+		// occurs against how often values occur on average (the chance
+		// that two random records agree exactly).
+		tf := float64(count) / float64(total)
+		u := s.uExact[k] * tf / s.meanTF[k]
+		// Never weigh an exact agreement below a weaker level's weight.
+		out[id] = max(math.Log2(s.mExact[k]/u), s.bits[k][2])
+	}
+	return out
 }
 
 // scoreAtLeast scores a pair only as far as it can still reach floor bits:

@@ -93,8 +93,8 @@ type prepared struct {
 	misc     *strtab           // postcodes, sectors, districts, streets, localities, phones, vehicles, emails
 	pcs      list              // postcode ids
 	pcRaw    map[string]uint32 // postcode as written -> id
-	pcSector map[uint32]uint32
-	pcDist   map[uint32]uint32
+	pcSector []uint32          // by postcode id: its sector's id, 0 if none
+	pcDist   []uint32          // by postcode id: its district's id
 	premises []uint32
 	street   []uint32
 	locality []uint32
@@ -151,7 +151,7 @@ func withoutTitles(names []string) []string {
 func prepare(records []Record) *prepared {
 	p := &prepared{
 		names: newStrtab(), codes: newStrtab(), misc: newStrtab(), sources: newStrtab(),
-		pcSector: map[uint32]uint32{}, pcDist: map[uint32]uint32{}, pcRaw: map[string]uint32{},
+		pcRaw:   map[string]uint32{},
 		foreVar: ForenameVariants(), surVar: SurnameVariants(),
 	}
 	p.add(records)
@@ -281,6 +281,20 @@ func (p *prepared) add(records []Record) {
 	}
 }
 
+func (p *prepared) sectorOf(pc uint32) uint32 {
+	if int(pc) < len(p.pcSector) {
+		return p.pcSector[pc]
+	}
+	return 0
+}
+
+func (p *prepared) districtOf(pc uint32) uint32 {
+	if int(pc) < len(p.pcDist) {
+		return p.pcDist[pc]
+	}
+	return 0
+}
+
 // postcode interns a postcode and, for a UK postcode, its sector and district.
 func (p *prepared) postcode(s string) uint32 {
 	if id, ok := p.pcRaw[s]; ok {
@@ -298,9 +312,13 @@ func (p *prepared) parsePostcode(s string) uint32 {
 		return p.misc.id("pc:" + k)
 	}
 	id := p.misc.id("pc:" + pc.Full)
-	if _, ok := p.pcSector[id]; !ok {
-		p.pcSector[id] = p.misc.id("sector:" + pc.Sector)
-		p.pcDist[id] = p.misc.id("district:" + pc.District)
+	if int(id) >= len(p.pcSector) || p.pcSector[id] == 0 {
+		sector, district := p.misc.id("sector:"+pc.Sector), p.misc.id("district:"+pc.District)
+		for int(id) >= len(p.pcSector) {
+			p.pcSector = append(p.pcSector, 0)
+			p.pcDist = append(p.pcDist, 0)
+		}
+		p.pcSector[id], p.pcDist[id] = sector, district
 	}
 	return id
 }

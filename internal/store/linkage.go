@@ -1076,43 +1076,70 @@ func (s *Store) UpsertObjectEntities(ctx context.Context, kind string, keys []st
 			distinct = append(distinct, k)
 		}
 	}
+	if _, err := s.ensureObjects(ctx, kind, distinct); err != nil {
+		return nil, pole.E(op, err)
+	}
+	// Another writer may have stored some of the same keys first: read the
+	// ids back rather than trust the ones generated here.
 	stored, err := s.objectIDs(ctx, kind)
 	if err != nil {
 		return nil, pole.E(op, err)
-	}
-	var missing []string
-	for _, k := range distinct {
-		if _, ok := stored[k]; !ok {
-			missing = append(missing, k)
-		}
-	}
-	if len(missing) > 0 {
-		now := s.eng.timeValue(s.now())
-		err = s.bulk(ctx, func(bt bulkTx) error {
-			return s.writeRows(ctx, bt, rowSet{
-				table: "entities", columns: entityColumns[:4], n: len(missing),
-				onConflict: "ON CONFLICT (kind, key) WHERE kind <> 'person' DO NOTHING",
-				name:       func(i int) string { return fmt.Sprintf("%s %s", kind, missing[i]) },
-				row: func(i int) ([]any, error) {
-					id, err := newID()
-					return []any{id, kind, missing[i], now}, err
-				},
-			})
-		})
-		if err != nil {
-			return nil, pole.E(op, err)
-		}
-		// Another writer may have stored some of the same keys first: read
-		// the ids back rather than trust the ones this call generated.
-		if stored, err = s.objectIDs(ctx, kind); err != nil {
-			return nil, pole.E(op, err)
-		}
 	}
 	out := make(map[string]string, len(distinct))
 	for _, k := range distinct {
 		out[k] = stored[k]
 	}
 	return out, nil
+}
+
+// EnsureObjectEntities gives every key of an object kind an entity, as
+// UpsertObjectEntities does, and returns how many it created, without
+// reading the ids back: for a whole run's phones, vehicles and places.
+func (s *Store) EnsureObjectEntities(ctx context.Context, kind string, keys []string) (int, error) {
+	const op = "store.EnsureObjectEntities"
+	if kind == "person" || !slices.Contains(entityKinds, kind) {
+		return 0, pole.E(op, pole.Invalid("kind", "objects are phones, vehicles or places, not %q", kind))
+	}
+	for i, k := range keys {
+		if k == "" {
+			return 0, pole.E(op, pole.Invalid("key", "key %d is empty", i+1))
+		}
+	}
+	n, err := s.ensureObjects(ctx, kind, keys)
+	return n, pole.E(op, err)
+}
+
+// ensureObjects stores an entity for each of keys (distinct, not empty)
+// that has none, in one transaction.
+func (s *Store) ensureObjects(ctx context.Context, kind string, keys []string) (int, error) {
+	stored, err := s.objectIDs(ctx, kind)
+	if err != nil {
+		return 0, err
+	}
+	var missing []string
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if _, ok := stored[k]; !ok && !seen[k] {
+			seen[k] = true
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) == 0 {
+		return 0, nil
+	}
+	now := s.eng.timeValue(s.now())
+	err = s.bulk(ctx, func(bt bulkTx) error {
+		return s.writeRows(ctx, bt, rowSet{
+			table: "entities", columns: entityColumns[:4], n: len(missing),
+			onConflict: "ON CONFLICT (kind, key) WHERE kind <> 'person' DO NOTHING",
+			name:       func(i int) string { return fmt.Sprintf("%s %s", kind, missing[i]) },
+			row: func(i int) ([]any, error) {
+				id, err := newID()
+				return []any{id, kind, missing[i], now}, err
+			},
+		})
+	})
+	return len(missing), err
 }
 
 // objectIDs reads every entity of an object kind, key to id, in one scan.

@@ -797,3 +797,22 @@ func benchmarkEntityMembers(b *testing.B, open func(testing.TB) *store.Store) {
 
 func BenchmarkEntityMembersSQLite(b *testing.B)   { benchmarkEntityMembers(b, openSQLite) }
 func BenchmarkEntityMembersPostgres(b *testing.B) { benchmarkEntityMembers(b, openPostgres) }
+
+func TestEnsureObjectEntitiesCreatesOnlyKeysNotYetStored(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		n, err := s.EnsureObjectEntities(ctx, "place", []string{"BD11 1HA|12", "LS6 3NG|"})
+		if err != nil || n != 2 {
+			t.Fatalf("first: created %d (%v), want 2", n, err)
+		}
+		n, err = s.EnsureObjectEntities(ctx, "place", []string{"BD11 1HA|12", "LS6 3NG|", "S40 1AA|3"})
+		if err != nil || n != 1 {
+			t.Fatalf("second: created %d (%v), want only the new key", n, err)
+		}
+		ids, err := s.UpsertObjectEntities(ctx, "place", []string{"S40 1AA|3"})
+		if err != nil || ids["S40 1AA|3"] == "" {
+			t.Fatalf("the ensured key has no entity: %v (%v)", ids, err)
+		}
+		_, err = s.EnsureObjectEntities(ctx, "place", []string{""})
+		wantCode(t, err, pole.EINVALID, "key")
+	})
+}

@@ -473,11 +473,10 @@ func linkObjects(ctx context.Context, st *store.Store, d *Data, rep *Report) err
 		if len(keys) == 0 {
 			continue
 		}
-		ids, err := st.UpsertObjectEntities(ctx, kind, keys)
-		if err != nil {
+		if _, err := st.EnsureObjectEntities(ctx, kind, keys); err != nil {
 			return err
 		}
-		rep.Objects[kind] = len(ids)
+		rep.Objects[kind] = len(keys)
 	}
 	return nil
 }
