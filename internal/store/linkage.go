@@ -188,6 +188,24 @@ func (s *Store) LatestLinkModel(ctx context.Context) (*LinkModel, error) {
 	return &m, nil
 }
 
+// LatestLinkRun returns the last run that was stored (by its start), or
+// ENOTFOUND when linkage has never run.
+func (s *Store) LatestLinkRun(ctx context.Context) (*LinkRun, error) {
+	const op = "store.LatestLinkRun"
+	var r LinkRun
+	var model sql.NullString
+	err := s.r.QueryRowContext(ctx, "SELECT "+strings.Join(linkRunColumns, ", ")+" FROM link_runs ORDER BY started_at DESC LIMIT 1").
+		Scan(&r.ID, &model, &r.StartedAt, &r.FinishedAt, &r.Stats)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, pole.E(op, pole.Errorf(pole.ENOTFOUND, "linkage has not run"))
+	}
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	r.ModelID, r.StartedAt, r.FinishedAt = model.String, r.StartedAt.UTC(), r.FinishedAt.UTC()
+	return &r, nil
+}
+
 // SaveLinkRun stores a run and everything it changed in one transaction:
 // all of it, or, at the first bad record, none. The ids, times and sequence
 // numbers the store assigns are written into run and into res's entities

@@ -58,6 +58,9 @@ type Report struct {
 // id of each in Record.Key.
 type Data struct {
 	Records []linkage.Record
+	// Updated is when each record was last changed by a newer export; zero
+	// if never.
+	Updated []time.Time
 	index   map[string]int             // mention id -> record
 	bySrc   map[[2]string]int          // built on first use
 	objects map[string]map[string]bool // kind -> keys of phones, vehicles, places
@@ -110,6 +113,7 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 			}
 		}
 		d.index[m.ID] = len(d.Records)
+		d.Updated = append(d.Updated, m.UpdatedAt)
 		d.Records = append(d.Records, r)
 	}
 	return d, nil
@@ -188,11 +192,22 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 
 	// Entity ids now, and which records are new: a run with no entities yet,
 	// a new model, or a full run re-clusters everything.
+	// A record a newer export changed since the last run is linked again
+	// like a new one; it keeps its entity if it still belongs there.
+	var lastRun time.Time
+	switch last, err := st.LatestLinkRun(ctx); {
+	case err == nil:
+		lastRun = last.StartedAt
+	case pole.ErrorCode(err) != pole.ENOTFOUND:
+		return nil, pole.E(op, err)
+	}
 	prevEntity := make([]string, len(d.Records))
+	changed := make([]bool, len(d.Records))
 	newCount := 0
 	for i, r := range d.Records {
 		prevEntity[i] = members[r.Key]
-		if prevEntity[i] == "" {
+		changed[i] = prevEntity[i] != "" && !lastRun.IsZero() && d.Updated[i].After(lastRun)
+		if prevEntity[i] == "" || changed[i] {
 			newCount++
 		}
 	}
@@ -203,7 +218,7 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 		existing = make([]int32, len(d.Records))
 		ids := map[string]int32{}
 		for i, e := range prevEntity {
-			if e == "" {
+			if e == "" || changed[i] {
 				existing[i] = -1
 				continue
 			}
@@ -244,11 +259,11 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 		modelID, rep.ModelVersion, rep.Trained = lm.ID, lm.Version, true
 	}
 	runID := uuid.NewString()
-	result := assignClusters(d.Records, prevEntity, res.Cluster, runID, started)
+	result := assignClusters(d.Records, prevEntity, changed, res.Cluster, runID, started)
 	result.ReplaceAllPairs = full
 	if !full {
 		for i, e := range prevEntity {
-			if e == "" {
+			if e == "" || changed[i] {
 				result.PairsFor = append(result.PairsFor, d.Records[i].Key)
 			}
 		}
@@ -311,7 +326,11 @@ func Levels(pattern uint64, n int) string {
 // the last run: a cluster keeps the id of the stored entity it shares most
 // records with, each id going to one cluster only. What moved is recorded
 // as changes: records joining an entity, entities merged, entities split.
-func assignClusters(records []linkage.Record, prev []string, cluster []int32, runID string, at time.Time) store.LinkResult {
+//
+// Records re-linked because a newer export changed them count for less
+// than records that stayed put: an entity's id stays with the records that
+// did not change.
+func assignClusters(records []linkage.Record, prev []string, relinked []bool, cluster []int32, runID string, at time.Time) store.LinkResult {
 	var out store.LinkResult
 	// Members of each cluster and overlap with stored entities.
 	byCluster := map[int32][]int{}
@@ -333,8 +352,12 @@ func assignClusters(records []linkage.Record, prev []string, cluster []int32, ru
 	for c, recs := range byCluster {
 		count := map[string]int{}
 		for _, i := range recs {
-			if prev[i] != "" {
+			switch {
+			case prev[i] == "":
+			case relinked != nil && relinked[i]:
 				count[prev[i]]++
+			default:
+				count[prev[i]] += 2
 			}
 		}
 		for e, n := range count {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/caselink/caselink/internal/ingest"
 	"github.com/caselink/caselink/internal/linkage/linkbench"
+	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/store"
 	"github.com/caselink/caselink/internal/store/storetest"
 	"github.com/caselink/caselink/internal/synth"
@@ -287,5 +288,46 @@ func TestUnmergeRestoresTheEntitiesAsTheyWere(t *testing.T) {
 	}
 	if _, err := Unmerge(ctx, s, merge.ID, "reviewer", time.Now()); err == nil {
 		t.Fatal("undoing the same merge twice succeeded")
+	}
+}
+
+func TestARecordChangedByANewerExportIsLinkedAgain(t *testing.T) {
+	s := storetest.SQLite(t)
+	synthStore(t, s, 800, 6)
+	if _, err := Run(ctx, s, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	entity, a, b := mergedPair(t, s)
+	m, err := s.FindMentionByID(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The export now says this record is someone else altogether.
+	m.Forename, m.MiddleNames, m.Surname, m.NameAsWritten, m.Aliases = "Zebedee", "", "Quarrington", "", nil
+	m.DOB, m.Phones, m.Vehicles, m.Addresses = pole.Date(1931, 2, 3), nil, nil, nil
+	if err := s.UpdateMention(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(ctx, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Full || rep.NewRecords != 1 {
+		t.Fatalf("run after one change: full=%v new and changed=%d, want an incremental run over one record", rep.Full, rep.NewRecords)
+	}
+	ea, _ := s.EntityOfMention(ctx, a)
+	eb, _ := s.EntityOfMention(ctx, b)
+	if ea != entity || eb == entity {
+		t.Fatalf("after the change: a in %s, b in %s; want a to stay in %s and b to leave it", ea, eb, entity)
+	}
+	changes, _ := s.FindEntityChanges(ctx, entity)
+	split := false
+	for _, c := range changes {
+		if c.Kind == "split" && slices.Contains(c.Mentions, b) {
+			split = true
+		}
+	}
+	if !split {
+		t.Fatalf("no split recorded for the changed record: %+v", changes)
 	}
 }
