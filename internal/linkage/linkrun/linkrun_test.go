@@ -99,28 +99,29 @@ func TestSyntheticNationalDataLinksToTheTruth(t *testing.T) {
 }
 
 func TestEntityIDsSurviveARerun(t *testing.T) {
-	s := storetest.SQLite(t)
-	synthStore(t, s, 800, 3)
-	if _, err := Run(ctx, s, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	before, _ := s.EntityMembers(ctx)
-	rep, err := Run(ctx, s, Options{Full: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	after, _ := s.EntityMembers(ctx)
-	for m, e := range before {
-		if after[m] != e {
-			t.Fatalf("mention %s moved from %s to %s on a re-run of the same data", m, e, after[m])
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		synthStore(t, s, 800, 3)
+		if _, err := Run(ctx, s, Options{}); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if rep.Trained {
-		t.Error("a second run retrained although a model was saved")
-	}
-	if rep.Merged+rep.Split+rep.Created+rep.Joined != 0 {
-		t.Errorf("a re-run of unchanged data changed entities: %+v", rep)
-	}
+		before, _ := s.EntityMembers(ctx)
+		rep, err := Run(ctx, s, Options{Full: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, _ := s.EntityMembers(ctx)
+		for m, e := range before {
+			if after[m] != e {
+				t.Fatalf("mention %s moved from %s to %s on a re-run of the same data", m, e, after[m])
+			}
+		}
+		if rep.Trained {
+			t.Error("a second run retrained although a model was saved")
+		}
+		if rep.Merged+rep.Split+rep.Created+rep.Joined != 0 {
+			t.Errorf("a re-run of unchanged data changed entities: %+v", rep)
+		}
+	})
 }
 
 func TestNewRecordsJoinExistingEntitiesWithoutRenamingThem(t *testing.T) {
@@ -211,84 +212,86 @@ func mergedPair(t *testing.T, s *store.Store) (string, string, string) {
 }
 
 func TestAJudgementOfDifferentSurvivesEveryRerun(t *testing.T) {
-	s := storetest.SQLite(t)
-	synthStore(t, s, 800, 4)
-	if _, err := Run(ctx, s, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	_, a, b := mergedPair(t, s)
-	if err := s.SaveJudgement(ctx, &store.Judgement{A: a, B: b, Decision: "different", MadeBy: "reviewer"}); err != nil {
-		t.Fatal(err)
-	}
-	for run := 0; run < 2; run++ {
-		if _, err := Run(ctx, s, Options{Full: true}); err != nil {
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		synthStore(t, s, 800, 4)
+		if _, err := Run(ctx, s, Options{}); err != nil {
 			t.Fatal(err)
 		}
-		ea, _ := s.EntityOfMention(ctx, a)
-		eb, _ := s.EntityOfMention(ctx, b)
-		if ea == eb {
-			t.Fatalf("run %d: records judged different are one entity %s", run, ea)
+		_, a, b := mergedPair(t, s)
+		if err := s.SaveJudgement(ctx, &store.Judgement{A: a, B: b, Decision: "different", MadeBy: "reviewer"}); err != nil {
+			t.Fatal(err)
 		}
-	}
+		for run := 0; run < 2; run++ {
+			if _, err := Run(ctx, s, Options{Full: true}); err != nil {
+				t.Fatal(err)
+			}
+			ea, _ := s.EntityOfMention(ctx, a)
+			eb, _ := s.EntityOfMention(ctx, b)
+			if ea == eb {
+				t.Fatalf("run %d: records judged different are one entity %s", run, ea)
+			}
+		}
+	})
 }
 
 func TestUnmergeRestoresTheEntitiesAsTheyWere(t *testing.T) {
-	s := storetest.SQLite(t)
-	synthStore(t, s, 800, 5)
-	if _, err := Run(ctx, s, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	_, a, b := mergedPair(t, s)
-	// Split b off by a judgement, then say they are the same after all,
-	// which merges them back; undoing that merge must restore the split.
-	if err := s.SaveJudgement(ctx, &store.Judgement{A: a, B: b, Decision: "different", MadeBy: "reviewer"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Run(ctx, s, Options{Full: true}); err != nil {
-		t.Fatal(err)
-	}
-	splitA, _ := s.EntityOfMention(ctx, a)
-	splitB, _ := s.EntityOfMention(ctx, b)
-	if err := s.SaveJudgement(ctx, &store.Judgement{A: a, B: b, Decision: "same", MadeBy: "reviewer"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Run(ctx, s, Options{Full: true}); err != nil {
-		t.Fatal(err)
-	}
-	merged, _ := s.EntityOfMention(ctx, a)
-	if got, _ := s.EntityOfMention(ctx, b); got != merged {
-		t.Fatal("records judged the same are not one entity")
-	}
-	changes, _ := s.FindEntityChanges(ctx, merged)
-	var merge *store.EntityChange
-	for _, c := range changes {
-		if c.Kind == "merge" && c.UndoneBy == "" {
-			merge = c
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		synthStore(t, s, 800, 5)
+		if _, err := Run(ctx, s, Options{}); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if merge == nil {
-		t.Fatalf("no merge recorded for %s: %+v", merged, changes)
-	}
-	if _, err := Unmerge(ctx, s, merge.ID, "reviewer", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	gotA, _ := s.EntityOfMention(ctx, a)
-	gotB, _ := s.EntityOfMention(ctx, b)
-	if gotA != splitA || gotB != splitB {
-		t.Fatalf("after unmerge a in %s, b in %s; before the merge they were %s and %s", gotA, gotB, splitA, splitB)
-	}
-	// And a re-run keeps them apart.
-	if _, err := Run(ctx, s, Options{Full: true}); err != nil {
-		t.Fatal(err)
-	}
-	gotA, _ = s.EntityOfMention(ctx, a)
-	gotB, _ = s.EntityOfMention(ctx, b)
-	if gotA == gotB {
-		t.Fatal("a re-run merged again what was unmerged")
-	}
-	if _, err := Unmerge(ctx, s, merge.ID, "reviewer", time.Now()); err == nil {
-		t.Fatal("undoing the same merge twice succeeded")
-	}
+		_, a, b := mergedPair(t, s)
+		// Split b off by a judgement, then say they are the same after all,
+		// which merges them back; undoing that merge must restore the split.
+		if err := s.SaveJudgement(ctx, &store.Judgement{A: a, B: b, Decision: "different", MadeBy: "reviewer"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Run(ctx, s, Options{Full: true}); err != nil {
+			t.Fatal(err)
+		}
+		splitA, _ := s.EntityOfMention(ctx, a)
+		splitB, _ := s.EntityOfMention(ctx, b)
+		if err := s.SaveJudgement(ctx, &store.Judgement{A: a, B: b, Decision: "same", MadeBy: "reviewer"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Run(ctx, s, Options{Full: true}); err != nil {
+			t.Fatal(err)
+		}
+		merged, _ := s.EntityOfMention(ctx, a)
+		if got, _ := s.EntityOfMention(ctx, b); got != merged {
+			t.Fatal("records judged the same are not one entity")
+		}
+		changes, _ := s.FindEntityChanges(ctx, merged)
+		var merge *store.EntityChange
+		for _, c := range changes {
+			if c.Kind == "merge" && c.UndoneBy == "" {
+				merge = c
+			}
+		}
+		if merge == nil {
+			t.Fatalf("no merge recorded for %s: %+v", merged, changes)
+		}
+		if _, err := Unmerge(ctx, s, merge.ID, "reviewer", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		gotA, _ := s.EntityOfMention(ctx, a)
+		gotB, _ := s.EntityOfMention(ctx, b)
+		if gotA != splitA || gotB != splitB {
+			t.Fatalf("after unmerge a in %s, b in %s; before the merge they were %s and %s", gotA, gotB, splitA, splitB)
+		}
+		// And a re-run keeps them apart.
+		if _, err := Run(ctx, s, Options{Full: true}); err != nil {
+			t.Fatal(err)
+		}
+		gotA, _ = s.EntityOfMention(ctx, a)
+		gotB, _ = s.EntityOfMention(ctx, b)
+		if gotA == gotB {
+			t.Fatal("a re-run merged again what was unmerged")
+		}
+		if _, err := Unmerge(ctx, s, merge.ID, "reviewer", time.Now()); err == nil {
+			t.Fatal("undoing the same merge twice succeeded")
+		}
+	})
 }
 
 func TestARecordChangedByANewerExportIsLinkedAgain(t *testing.T) {
