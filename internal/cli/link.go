@@ -229,6 +229,16 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		tmp.Close()
 		return err
 	}
+	// Readable as an ordinary new file would be, and on disk before it
+	// takes the name.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
@@ -329,14 +339,16 @@ func readLabels(path string, d *linkrun.Data, by string) ([]store.Judgement, err
 	}
 	now := time.Now().UTC()
 	var js []store.Judgement
-	for line := 2; ; line++ {
+	for {
 		row, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, pole.Invalid("import", "%s line %d: %v", path, line, err)
+			// The csv package's errors name the line themselves.
+			return nil, pole.Invalid("import", "%s: %v", path, err)
 		}
+		line, _ := r.FieldPos(0)
 		i, ok := d.Find(row[1], row[0])
 		if !ok {
 			return nil, pole.Invalid("import", "%s line %d, unique_id_l: no record %q in source %q", path, line, row[0], row[1])
@@ -353,7 +365,7 @@ func readLabels(path string, d *linkrun.Data, by string) ([]store.Judgement, err
 			continue // not reviewed yet
 		}
 		v, err := strconv.ParseFloat(score, 64)
-		if err != nil || v < 0 || v > 1 {
+		if err != nil || !(v >= 0 && v <= 1) {
 			return nil, pole.Invalid("import", "%s line %d, clerical_match_score: %q is not a number from 0 to 1", path, line, score)
 		}
 		decision := "unsure"

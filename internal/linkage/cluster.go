@@ -83,14 +83,26 @@ func (c *clusterer) constrain(js []Judgement) error {
 		}
 	}
 	for _, j := range js {
+		if j.Decision == Different && c.find(int32(j.I)) == c.find(int32(j.J)) {
+			return fmt.Errorf("linkage: records %s and %s are judged different but start in one cluster: link them again as new records", c.name(j.I), c.name(j.J))
+		}
+	}
+	for _, j := range js {
 		if j.Decision == Same {
 			if c.forbidden(c.find(int32(j.I)), c.find(int32(j.J))) {
-				return fmt.Errorf("linkage: records %d and %d are judged the same, but other judgements say their clusters differ", j.I, j.J)
+				return fmt.Errorf("linkage: records %s and %s are judged the same, but other judgements say people already joined to them differ: review the judgements on both", c.name(j.I), c.name(j.J))
 			}
 			c.union(int32(j.I), int32(j.J))
 		}
 	}
 	return nil
+}
+
+// name is how an error names a record: its source and id as the source
+// gives it.
+func (c *clusterer) name(i int) string {
+	r := &c.p.records[i]
+	return r.Source + ":" + r.ID
 }
 
 // forbidden reports whether a "different" judgement separates two clusters.
@@ -127,17 +139,23 @@ func (c *clusterer) sharesSource(ra, rb int32) bool {
 // average, that they are one person.
 func (c *clusterer) supported(ra, rb int32) bool {
 	A, B := c.members[ra], c.members[rb]
-	total := len(A) * len(B)
-	step := 1
-	if total > crossSample {
-		step = total / crossSample
-	}
 	var sum float64
 	n := 0
-	for k := 0; k < total; k += step {
-		a, b := A[k/len(B)], B[k%len(B)]
+	score := func(a, b int32) {
 		sum += probability(c.s.weight(int(a), int(b), c.s.pattern(int(a), int(b))))
 		n++
+	}
+	if len(A)*len(B) <= crossSample {
+		for _, a := range A {
+			for _, b := range B {
+				score(a, b)
+			}
+		}
+	} else {
+		// A fixed sample spread over both clusters.
+		for x := uint64(0); x < crossSample; x++ {
+			score(A[mix(x, 1)%uint64(len(A))], B[mix(x, 2)%uint64(len(B))])
+		}
 	}
 	return sum/float64(n) >= 0.5
 }

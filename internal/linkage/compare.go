@@ -215,9 +215,10 @@ func dobLevel(p *prepared, i, j int) uint8 {
 	mi, mj, di, dj := p.dobM[i], p.dobM[j], p.dobD[i], p.dobD[j]
 	// 1 January is what many systems record when only the year is known:
 	// against any other day it counts as the year alone.
-	if mi == 1 && di == 1 && !(mj == 1 && dj == 1) {
+	if mi == 1 && di == 1 && !(mj == 1 && dj == 1 && yi == yj) {
 		mi, di = 0, 0
-	} else if mj == 1 && dj == 1 && !(mi == 1 && di == 1) {
+	}
+	if mj == 1 && dj == 1 && !(mi == 1 && di == 1 && yi == yj) {
 		mj, dj = 0, 0
 	}
 	if di == 0 || dj == 0 { // one side partial
@@ -242,6 +243,8 @@ func dobLevel(p *prepared, i, j int) uint8 {
 	same := 0
 	if yi == yj {
 		same++
+	} else if !oneDigitApart(int(yi), int(yj)) {
+		same -= 3 // years far apart are no slip of one part
 	}
 	if mi == mj {
 		same++
@@ -256,6 +259,23 @@ func dobLevel(p *prepared, i, j int) uint8 {
 		return dobYear
 	}
 	return dobElse
+}
+
+// oneDigitApart reports years that differ in one digit and by ten at most
+// (1981 and 1991, 1981 and 1987): a slip of the pen, not another person's
+// age.
+func oneDigitApart(a, b int) bool {
+	if abs(a-b) > 10 {
+		return false
+	}
+	diff := 0
+	for a > 0 || b > 0 {
+		if a%10 != b%10 {
+			diff++
+		}
+		a, b = a/10, b/10
+	}
+	return diff == 1
 }
 
 func abs(x int) int {

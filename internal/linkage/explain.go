@@ -68,7 +68,9 @@ func explainPrepared(p *prepared, s *scorer, m *Model, i, j int) *Explanation {
 func fieldText(r *Record, comparison string) string {
 	switch comparison {
 	case "forename":
-		return strings.TrimSpace(r.Forename + " " + r.MiddleNames)
+		return r.Forename
+	case "middle":
+		return r.MiddleNames
 	case "surname":
 		return r.Surname
 	case "dob":

@@ -2,6 +2,7 @@ package linkage
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -74,6 +75,8 @@ func (p Pair) Probability() float64 { return probability(p.Weight) }
 
 // Result is what a run found.
 type Result struct {
+	// Model is the model used, or nil when no pair of records could be
+	// compared (too few records) and every record is its own cluster.
 	Model *Model
 	// Cluster[i] is the cluster of record i: the smallest record index in it.
 	Cluster  []int32
@@ -103,7 +106,7 @@ func Link(records []Record, opt Options) (*Result, error) {
 // Index holds records prepared for linking and their blocking keys, so
 // that records added later are linked against the rest without preparing
 // them again: what a service that keeps linkage in memory does as exports
-// arrive.
+// arrive. An Index is not safe for concurrent use.
 type Index struct {
 	p    *prepared
 	keys []list64
@@ -155,10 +158,23 @@ func link(p *prepared, keys []list64, opt Options, t0 time.Time) (*Result, error
 	}
 	b := newBlocker(p, defaultRules, keys, maxBlock, opt.LinkOnly, isNew)
 	lap("block")
+	for _, l := range opt.Labels {
+		if l.I < 0 || l.J < 0 || l.I >= p.n || l.J >= p.n || l.I == l.J {
+			return nil, fmt.Errorf("linkage: labelled pair %d, %d: not two records of this run", l.I, l.J)
+		}
+	}
 	model := opt.Model
 	if model == nil {
 		var err error
 		model, err = train(p, b, opt)
+		if errors.Is(err, errNothingToLearn) {
+			// Every record is a person of its own; there is no model.
+			cluster := make([]int32, p.n)
+			for i := range cluster {
+				cluster[i] = int32(i)
+			}
+			return &Result{Cluster: cluster, Blocking: b.stats, Stats: RunStats{Records: p.n, Clusters: p.n, Timings: timings}}, nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -175,7 +191,7 @@ func link(p *prepared, keys []list64, opt Options, t0 time.Time) (*Result, error
 		reviewFrom = opt.ReviewFrom
 	}
 	s := newScorer(p, model)
-	keep := weightOf(reviewFrom)
+	keep := weightOf(min(threshold, reviewFrom))
 	nw := workers()
 	kept := make([][]Pair, nw)
 	counts := b.pairs(func(w, _ int, i, j int32) {
@@ -246,6 +262,10 @@ func link(p *prepared, keys []list64, opt Options, t0 time.Time) (*Result, error
 	return &Result{Model: model, Cluster: cluster, Pairs: pairs, Blocking: blocking, Stats: stats}, nil
 }
 
+// errNothingToLearn: no pair of records could be compared, so there is no
+// model to estimate and every record is a person of its own.
+var errNothingToLearn = errors.New("linkage: no candidate pairs to learn from")
+
 // train estimates u from random pairs and m and lambda by EM over a sample
 // of candidate pairs.
 func train(p *prepared, b *blocker, opt Options) (*Model, error) {
@@ -254,6 +274,9 @@ func train(p *prepared, b *blocker, opt Options) (*Model, error) {
 		if c.present(p) {
 			comps = append(comps, c)
 		}
+	}
+	if p.n < 2 || opt.LinkOnly && crossPairCount(p) == 0 || b.upperBound() == 0 {
+		return nil, errNothingToLearn
 	}
 	if len(comps) == 0 {
 		return nil, errors.New("linkage: the records have no fields to compare")
@@ -325,7 +348,7 @@ func train(p *prepared, b *blocker, opt Options) (*Model, error) {
 		}
 	}
 	if trainingPairs == 0 {
-		return nil, errors.New("linkage: blocking found no candidate pairs to learn from")
+		return nil, errNothingToLearn
 	}
 	var labelled []labelledPattern
 	for _, l := range opt.Labels {
@@ -454,7 +477,9 @@ func BlockingReport(records []Record, opt Options) []BlockingStats {
 }
 
 // crossPairs counts the pairs of records from different sources.
-func crossPairs(p *prepared) int64 {
+func crossPairs(p *prepared) int64 { return max(crossPairCount(p), 1) }
+
+func crossPairCount(p *prepared) int64 {
 	per := map[uint32]int64{}
 	for _, s := range p.source {
 		per[s]++
@@ -464,5 +489,5 @@ func crossPairs(p *prepared) int64 {
 	for _, c := range per {
 		total -= c * (c - 1) / 2
 	}
-	return max(total, 1)
+	return total
 }

@@ -75,9 +75,27 @@ func (m *Model) Validate() error {
 	if !(m.Lambda > 0 && m.Lambda < 1) {
 		return fmt.Errorf("lambda %v is not a probability strictly between 0 and 1", m.Lambda)
 	}
+	if !(m.ReviewFrom > 0 && m.ReviewFrom < 1 && m.Threshold > 0 && m.Threshold < 1) {
+		return fmt.Errorf("threshold %v and review_from %v must be probabilities strictly between 0 and 1", m.Threshold, m.ReviewFrom)
+	}
+	if len(m.Comparisons) == 0 || len(m.Comparisons) > maxComparisons {
+		return fmt.Errorf("%d comparisons: a model has from 1 to %d", len(m.Comparisons), maxComparisons)
+	}
+	seen := map[string]bool{}
 	for _, c := range m.Comparisons {
-		if _, ok := comparisonByName(c.Name); !ok {
+		known, ok := comparisonByName(c.Name)
+		if !ok {
 			return fmt.Errorf("comparison %q is not one caselink knows", c.Name)
+		}
+		if seen[c.Name] {
+			return fmt.Errorf("comparison %q appears twice", c.Name)
+		}
+		seen[c.Name] = true
+		if len(c.Levels) != len(known.levels) {
+			return fmt.Errorf("comparison %q has %d levels; this caselink's has %d", c.Name, len(c.Levels), len(known.levels))
+		}
+		if c.TF != known.tf {
+			return fmt.Errorf("comparison %q: term frequencies %q, want %q", c.Name, c.TF, known.tf)
 		}
 		if len(c.M) != len(c.Levels) || len(c.U) != len(c.Levels) {
 			return fmt.Errorf("comparison %q: %d levels but %d m and %d u values", c.Name, len(c.Levels), len(c.M), len(c.U))

@@ -233,7 +233,9 @@ func (p *prepared) add(records []Record) {
 
 		buf = buf[:0]
 		for _, pc := range r.Postcodes {
-			buf = append(buf, p.postcode(pc))
+			if strings.TrimSpace(pc) != "" {
+				buf = append(buf, p.postcode(pc))
+			}
 		}
 		p.pcs.add(dedupe(buf)...)
 		p.premises[i] = p.misc.id(strings.ToLower(strings.TrimSpace(r.Premises)))

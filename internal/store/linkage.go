@@ -825,6 +825,14 @@ func (s *Store) ApplyUnmerge(ctx context.Context, undo string, from string, to E
 				return errors.Join(err, pole.Invalid("mentions", "mention %s is not in entity %s", m, from))
 			}
 		}
+		// The links that joined the moved records to the entity are
+		// evidence no longer: they go back to the review band.
+		demote := s.eng.rebind("UPDATE link_pairs SET band = 'review' WHERE band = 'link' AND (mention_a = ? OR mention_b = ?)")
+		for _, m := range mentions {
+			if _, err := tx.ExecContext(ctx, demote, m, m); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, s.eng.rebind(insertSQL("entity_changes", changeColumns)), s.changeValues(ch)...); err != nil {
 			return err
 		}

@@ -211,6 +211,23 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 			newCount++
 		}
 	}
+	// A "different" judgement on two records of one stored entity is newer
+	// than the entity: both are linked again, apart.
+	for _, j := range judged {
+		if j.Decision != "different" {
+			continue
+		}
+		a, okA := d.index[j.A]
+		b, okB := d.index[j.B]
+		if okA && okB && prevEntity[a] != "" && prevEntity[a] == prevEntity[b] {
+			for _, i := range []int{a, b} {
+				if !changed[i] {
+					changed[i] = true
+					newCount++
+				}
+			}
+		}
+	}
 	full := opt.Full || model == nil || newCount == len(d.Records)
 	rep.Full, rep.NewRecords = full, newCount
 	var existing []int32
@@ -246,7 +263,7 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 		return nil, pole.E(op, err)
 	}
 	lap("link")
-	if model == nil {
+	if model == nil && res.Model != nil {
 		params, err := json.Marshal(res.Model)
 		if err != nil {
 			return nil, pole.E(op, err)
@@ -293,7 +310,10 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 			rep.Split++
 		}
 	}
-	rep.Stats, rep.Blocking, rep.Training = res.Stats, res.Blocking, res.Model.Training
+	rep.Stats, rep.Blocking = res.Stats, res.Blocking
+	if res.Model != nil && rep.Trained {
+		rep.Training = res.Model.Training
+	}
 	rep.Entities = res.Stats.Clusters
 	rep.RunID = runID
 	lap("assign")
@@ -540,12 +560,12 @@ func Unmerge(ctx context.Context, st *store.Store, changeID, who string, at time
 	if len(moved) == 0 || len(staying) == 0 {
 		return nil, pole.E(op, pole.Errorf(pole.ECONFLICT, "entity %s no longer holds the merged records beside others: a later run changed it", c.EntityID))
 	}
+	// Every moved record is judged different from some of those staying
+	// (three: enough to keep the two apart however either later divides,
+	// without a judgement per pair of a large entity).
 	var js []store.Judgement
 	for _, a := range moved {
-		for _, b := range staying {
-			if len(js) == 200 {
-				break
-			}
+		for _, b := range staying[:min(3, len(staying))] {
 			js = append(js, store.Judgement{A: a, B: b, Decision: "different", MadeBy: who, Note: "unmerge of " + changeID, MadeAt: at})
 		}
 	}

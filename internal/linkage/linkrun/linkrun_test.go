@@ -276,6 +276,14 @@ func TestUnmergeRestoresTheEntitiesAsTheyWere(t *testing.T) {
 		}
 		gotA, _ := s.EntityOfMention(ctx, a)
 		gotB, _ := s.EntityOfMention(ctx, b)
+		pairs, _ := s.FindLinkPairs(ctx, b)
+		for _, p := range pairs {
+			if p.Band == "link" {
+				if ea, _ := s.EntityOfMention(ctx, p.A); ea != gotB {
+					t.Errorf("a link from %s to %s outlived the unmerge", p.A, p.B)
+				}
+			}
+		}
 		if gotA != splitA || gotB != splitB {
 			t.Fatalf("after unmerge a in %s, b in %s; before the merge they were %s and %s", gotA, gotB, splitA, splitB)
 		}
