@@ -83,7 +83,11 @@ func printLinkReport(w io.Writer, rep *linkrun.Report) {
 	for _, b := range rep.Blocking {
 		over := ""
 		if b.OversizedBlocks > 0 {
-			over = fmt.Sprintf(", %d blocks over the size cap left to other rules", b.OversizedBlocks)
+			noun := "blocks"
+			if b.OversizedBlocks == 1 {
+				noun = "block"
+			}
+			over = fmt.Sprintf(", %d %s over the size cap left to the other rules", b.OversizedBlocks, noun)
 		}
 		fmt.Fprintf(w, "    %-48s %10d%s\n", b.Rule, b.Pairs, over)
 	}
