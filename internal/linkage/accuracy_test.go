@@ -1,34 +1,18 @@
 package linkage_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/caselink/caselink/internal/linkage"
 	"github.com/caselink/caselink/internal/linkage/linkbench"
 )
 
-// benchmarksRoot finds shared/benchmarks/linkage beside the repository.
+// benchmarksRoot finds the benchmark data; tests skip when it is absent.
 func benchmarksRoot(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	root, err := linkbench.Root(".")
 	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test")
-		}
-		dir = parent
-	}
-	root := filepath.Join(dir, "..", "shared", "benchmarks", "linkage")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("benchmark data absent: %v", err)
+		t.Skip(err)
 	}
 	return root
 }

@@ -9,6 +9,7 @@ package linkbench
 import (
 	"fmt"
 	"iter"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -73,6 +74,31 @@ func readFEBRL4(dir string) ([]linkage.Record, []string, error) {
 		return nil, nil, err
 	}
 	return append(recs, recsB...), append(truth, truthB...), nil
+}
+
+// Root finds shared/benchmarks/linkage beside the repository that holds
+// dir: the folder above the one holding go.mod. It is ENOTFOUND when there
+// is no go.mod above dir or the folder is absent.
+func Root(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", pole.Errorf(pole.ENOTFOUND, "no go.mod above %s", dir)
+		}
+		dir = parent
+	}
+	root := filepath.Join(dir, "..", "shared", "benchmarks", "linkage")
+	if _, err := os.Stat(root); err != nil {
+		return "", pole.Errorf(pole.ENOTFOUND, "benchmark data not found beside the repository: %v", err)
+	}
+	return root, nil
 }
 
 // birthYearPivot is the two-digit year pivot for dates of birth written in

@@ -11,27 +11,12 @@ import (
 	"github.com/caselink/caselink/internal/pole"
 )
 
-// benchRoot finds shared/benchmarks/linkage beside the repository: the
-// folder above the one holding go.mod. Tests skip when it is absent.
+// benchRoot finds the benchmark data; tests skip when it is absent.
 func benchRoot(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs(".")
+	root, err := Root(".")
 	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the package")
-		}
-		dir = parent
-	}
-	root := filepath.Join(dir, "..", "shared", "benchmarks", "linkage")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("benchmark data not found beside the repository: %v", err)
+		t.Skip(err)
 	}
 	return root
 }
