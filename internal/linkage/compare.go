@@ -111,16 +111,27 @@ func swapped(p *prepared, i, j int) bool {
 // strong is exact or a near spelling: what a swap must show on both names.
 func strong(l uint8) bool { return l == nameExact || l == nameJW92 }
 
+// nameAgreement grades one name field of i and j as far as the field
+// alone can: done reports a level final without looking at the other
+// fields (missing, exact, a variant, a near spelling, swapped).
+func nameAgreement(p *prepared, i, j int, a, b uint32, list int) (l uint8, swap, done bool) {
+	if a == 0 || b == 0 {
+		return nameNull, false, true
+	}
+	l = p.similar(a, b, list)
+	if l == nameExact || l == nameVariant || l == nameJW92 {
+		return l, false, true
+	}
+	return l, swapped(p, i, j), false
+}
+
 func forenameLevel(p *prepared, i, j int) uint8 {
 	a, b := p.fore[i], p.fore[j]
-	if a == 0 || b == 0 {
-		return nameNull
-	}
-	l := p.similar(a, b, forenameList)
-	if l == nameExact || l == nameVariant || l == nameJW92 {
+	l, swap, done := nameAgreement(p, i, j, a, b, forenameList)
+	switch {
+	case done:
 		return l
-	}
-	if swapped(p, i, j) {
+	case swap:
 		return nameSwapped
 	}
 	// A forename that is the other's middle name or alias ("George Lucas
@@ -154,14 +165,11 @@ func middleLevel(p *prepared, i, j int) uint8 {
 
 func surnameLevel(p *prepared, i, j int) uint8 {
 	a, b := p.sur[i], p.sur[j]
-	if a == 0 || b == 0 {
-		return nameNull
-	}
-	l := p.similar(a, b, surnameList)
-	if l == nameExact || l == nameVariant || l == nameJW92 {
+	l, swap, done := nameAgreement(p, i, j, a, b, surnameList)
+	switch {
+	case done:
 		return l
-	}
-	if swapped(p, i, j) {
+	case swap:
 		// The forename comparison carries the swap; counting it twice
 		// would double its weight.
 		return nameNull
@@ -169,9 +177,6 @@ func surnameLevel(p *prepared, i, j int) uint8 {
 	// "Smith-Jones" against "Jones", and "Khan Malik" against "Malik".
 	if inList(a, p.surTokens.of(j)) || inList(b, p.surTokens.of(i)) || shareAny(p.surTokens.of(i), p.surTokens.of(j)) {
 		return nameOther
-	}
-	if l == nameInitial {
-		return nameInitial
 	}
 	return l
 }

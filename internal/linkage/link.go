@@ -460,21 +460,6 @@ func CandidatePairs(records []Record, opt Options) [][2]int32 {
 	return all
 }
 
-// BlockingReport runs only the blocking of records and reports each rule's
-// pairs, for tuning the rules on large data.
-func BlockingReport(records []Record, opt Options) []BlockingStats {
-	p := prepare(records)
-	maxBlock := opt.MaxBlock
-	if maxBlock <= 0 {
-		maxBlock = DefaultMaxBlock
-	}
-	b := newBlocker(p, defaultRules, nil, maxBlock, opt.LinkOnly, nil)
-	counts := b.pairs(func(w, r int, i, j int32) {})
-	for r := range b.stats {
-		b.stats[r].Pairs = counts[r]
-	}
-	return b.stats
-}
 
 // crossPairs counts the pairs of records from different sources.
 func crossPairs(p *prepared) int64 { return max(crossPairCount(p), 1) }
