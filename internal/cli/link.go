@@ -101,6 +101,21 @@ func printLinkReport(w io.Writer, rep *linkrun.Report) {
 	}
 }
 
+// openRecords opens the store and reads its person records as linkage
+// sees them; the caller closes the store.
+func openRecords(ctx context.Context, dsn string) (*store.Store, *linkrun.Data, error) {
+	s, err := open(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := linkrun.Load(ctx, s)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, d, nil
+}
+
 // recordRef finds a record by mention id or by SOURCE:RECORD_ID, where
 // SOURCE is "force/file name" as link export writes it.
 func recordRef(d *linkrun.Data, ref string) (int, error) {
@@ -144,16 +159,12 @@ func runLinkExplain(ctx context.Context, m *Main, args []string) error {
 		fs.Usage()
 		return pole.Invalid("arguments", "link explain takes two records, got %d", len(refs))
 	}
-	s, err := open(ctx, *db)
+	s, d, err := openRecords(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	model, version, err := savedModel(ctx, s)
-	if err != nil {
-		return err
-	}
-	d, err := linkrun.Load(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -198,15 +209,11 @@ func runLinkExport(ctx context.Context, m *Main, args []string) error {
 	if *out == "" {
 		return pole.Invalid("out", "link export needs --out FILE")
 	}
-	s, err := open(ctx, *db)
+	s, d, err := openRecords(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	d, err := linkrun.Load(ctx, s)
-	if err != nil {
-		return err
-	}
 	members, err := s.EntityMembers(ctx)
 	if err != nil {
 		return err
@@ -277,15 +284,11 @@ func runLinkReview(ctx context.Context, m *Main, args []string) error {
 	if (*export == "") == (*imp == "") {
 		return pole.Invalid("flags", "link review needs exactly one of --export FILE and --import FILE")
 	}
-	s, err := open(ctx, *db)
+	s, d, err := openRecords(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	d, err := linkrun.Load(ctx, s)
-	if err != nil {
-		return err
-	}
 	if *export != "" {
 		pairs, err := s.ReviewPairs(ctx, *limit)
 		if err != nil {
