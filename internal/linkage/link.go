@@ -460,7 +460,6 @@ func CandidatePairs(records []Record, opt Options) [][2]int32 {
 	return all
 }
 
-
 // crossPairs counts the pairs of records from different sources.
 func crossPairs(p *prepared) int64 { return max(crossPairCount(p), 1) }
 

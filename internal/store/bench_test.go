@@ -63,22 +63,7 @@ func benchmarkLoadMentions(b *testing.B, open func(testing.TB) *store.Store) {
 	for b.Loop() {
 		b.StopTimer()
 		s := open(b)
-		src := &pole.Source{Force: "west-yorkshire", FileName: "bench.csv", ReceivedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), SHA256: fmt.Sprintf("%064d", 1), RowCount: n}
-		if err := s.CreateSource(ctx, src); err != nil {
-			b.Fatal(err)
-		}
-		caseIDs := make([]string, 0, (n+3)/4)
-		if _, err := s.LoadCases(ctx, func(yield func(*pole.Case, error) bool) {
-			for i := range (n + 3) / 4 {
-				c := &pole.Case{Force: src.Force, CrimeRef: "C" + strconv.Itoa(i), Provenance: pole.Provenance{SourceID: src.ID, SourceRow: i + 1}}
-				if !yield(c, nil) {
-					return
-				}
-				caseIDs = append(caseIDs, c.ID)
-			}
-		}); err != nil {
-			b.Fatal(err)
-		}
+		src, caseIDs := benchSourceAndCases(b, s, n)
 		b.StartTimer()
 		got, err := s.LoadMentions(ctx, benchMentions(src, caseIDs, n))
 		if err != nil || got != n {
@@ -89,6 +74,29 @@ func benchmarkLoadMentions(b *testing.B, open func(testing.TB) *store.Store) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// benchSourceAndCases stores a source and a case for every four of n
+// mentions to come, and returns the source and the case ids.
+func benchSourceAndCases(b *testing.B, s *store.Store, n int) (*pole.Source, []string) {
+	b.Helper()
+	src := &pole.Source{Force: "west-yorkshire", FileName: "bench.csv", ReceivedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), SHA256: fmt.Sprintf("%064d", 1), RowCount: n}
+	if err := s.CreateSource(ctx, src); err != nil {
+		b.Fatal(err)
+	}
+	caseIDs := make([]string, 0, (n+3)/4)
+	if _, err := s.LoadCases(ctx, func(yield func(*pole.Case, error) bool) {
+		for i := range (n + 3) / 4 {
+			c := &pole.Case{Force: src.Force, CrimeRef: "C" + strconv.Itoa(i), Provenance: pole.Provenance{SourceID: src.ID, SourceRow: i + 1}}
+			if !yield(c, nil) {
+				return
+			}
+			caseIDs = append(caseIDs, c.ID)
+		}
+	}); err != nil {
+		b.Fatal(err)
+	}
+	return src, caseIDs
 }
 
 func BenchmarkLoadMentionsSQLite(b *testing.B)   { benchmarkLoadMentions(b, openSQLite) }

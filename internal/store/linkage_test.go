@@ -5,7 +5,6 @@ import (
 	"iter"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -671,22 +670,7 @@ func TestLinkageLookupsOfUnknownIDsAreNotFound(t *testing.T) {
 // loadBenchMentions stores n mentions, four to a case, and returns their ids.
 func loadBenchMentions(b *testing.B, s *store.Store, n int) []string {
 	b.Helper()
-	src := &pole.Source{Force: "west-yorkshire", FileName: "bench.csv", ReceivedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), SHA256: fmt.Sprintf("%064d", 1), RowCount: n}
-	if err := s.CreateSource(ctx, src); err != nil {
-		b.Fatal(err)
-	}
-	caseIDs := make([]string, 0, (n+3)/4)
-	if _, err := s.LoadCases(ctx, func(yield func(*pole.Case, error) bool) {
-		for i := range (n + 3) / 4 {
-			c := &pole.Case{Force: src.Force, CrimeRef: "C" + strconv.Itoa(i), Provenance: pole.Provenance{SourceID: src.ID, SourceRow: i + 1}}
-			if !yield(c, nil) {
-				return
-			}
-			caseIDs = append(caseIDs, c.ID)
-		}
-	}); err != nil {
-		b.Fatal(err)
-	}
+	src, caseIDs := benchSourceAndCases(b, s, n)
 	ids := make([]string, 0, n)
 	if _, err := s.LoadMentions(ctx, func(yield func(*pole.Mention, error) bool) {
 		for m, err := range benchMentions(src, caseIDs, n) {
