@@ -133,7 +133,7 @@ func TestLinkReviewExportsPairsAndImportsJudgements(t *testing.T) {
 		t.Fatalf("header %q", rows[0])
 	}
 	if len(rows) < 2 {
-		t.Skip("no pairs awaiting review in this small set")
+		t.Fatal("no pairs awaiting review: the test needs a review band to act on")
 	}
 	// A reviewer says the first pair differs and the second is the same.
 	rows[1][4] = "0"
