@@ -1,0 +1,289 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store"
+)
+
+// Options tune a Log. The zero value is the default.
+type Options struct {
+	// CheckpointEvery is how many entries the log records between the
+	// checkpoints it makes by itself: 0 means 1000, a negative number never
+	// (Checkpoint and Close still make them).
+	CheckpointEvery int
+	// MaxBatch caps how many entries one transaction appends: 0 means 1000.
+	MaxBatch int
+	// Now is the clock that sets each entry's time; nil means time.Now.
+	Now func() time.Time
+	// Logger hears of checkpoints the log failed to make by itself; nil
+	// means it does not (Close still returns the last such failure).
+	Logger *slog.Logger
+}
+
+// Log records entries. Record may be called from many goroutines: their
+// entries are gathered and appended in one transaction by one goroutine
+// (group commit), so that an audited read costs a share of a commit, not a
+// commit of its own. Close drains it.
+type Log struct {
+	st     *store.Store
+	signer note.Signer
+	every  int
+	max    int
+	now    func() time.Time
+	logger *slog.Logger
+
+	queue   chan *request
+	quit    chan struct{}
+	stopped chan struct{}
+
+	// mu guards closed; Record holds it for reading while it queues, so
+	// that once Close holds it nothing more can be queued.
+	mu     sync.RWMutex
+	closed bool
+
+	// checkpointing serialises this process's checkpoints.
+	checkpointing sync.Mutex
+	// since counts entries appended since the last automatic checkpoint,
+	// and lastErr is the last such checkpoint's failure; both belong to the
+	// goroutine that appends.
+	since   int
+	lastErr error
+}
+
+type request struct {
+	row  store.AuditRow
+	done chan error
+}
+
+// ErrClosed is returned by Record after Close.
+var ErrClosed = pole.Errorf(pole.EINTERNAL, "the audit log is closed")
+
+// New starts a log that appends to st and signs its checkpoints with
+// signer. Close it to flush and stop it.
+func New(st *store.Store, signer note.Signer, opts Options) *Log {
+	l := &Log{
+		st: st, signer: signer,
+		every: opts.CheckpointEvery, max: opts.MaxBatch, now: opts.Now, logger: opts.Logger,
+		quit: make(chan struct{}), stopped: make(chan struct{}),
+	}
+	if l.every == 0 {
+		l.every = 1000
+	}
+	if l.max <= 0 {
+		l.max = 1000
+	}
+	if l.now == nil {
+		l.now = time.Now
+	}
+	l.queue = make(chan *request, l.max)
+	go l.run()
+	return l
+}
+
+// Record appends e to the log and returns once it is committed: call it,
+// and see it succeed, before showing or changing the data it covers. e's
+// Seq, At and hashes are set by the log. A ctx that ends first makes Record
+// return ctx's error; the entry may still be appended.
+func (l *Log) Record(ctx context.Context, e Entry) error {
+	const op = "audit.Record"
+	if e.Outcome == "" {
+		e.Outcome = Allowed
+	}
+	if err := e.Validate(); err != nil {
+		return pole.E(op, err)
+	}
+	e.Seq, e.PrevHash, e.Hash = 0, nil, nil
+	e.At = l.now().UTC().Truncate(time.Microsecond)
+	e.RecordIDs = slices.Clone(e.RecordIDs)
+	req := &request{row: e.row(), done: make(chan error, 1)}
+
+	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		return pole.E(op, ErrClosed)
+	}
+	select {
+	case l.queue <- req:
+	case <-ctx.Done():
+		l.mu.RUnlock()
+		return pole.E(op, ctx.Err())
+	}
+	l.mu.RUnlock()
+
+	select {
+	case err := <-req.done:
+		return pole.E(op, err)
+	case <-ctx.Done():
+		return pole.E(op, ctx.Err())
+	}
+}
+
+// Close appends what is queued, makes a checkpoint over every entry, and
+// stops the log. It returns the failure of that checkpoint, or else of the
+// last one the log made by itself.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		<-l.stopped
+		return nil
+	}
+	l.closed = true
+	close(l.quit)
+	l.mu.Unlock()
+	<-l.stopped
+	if _, err := l.Checkpoint(context.Background()); err != nil {
+		return err
+	}
+	return l.lastErr
+}
+
+// run appends whatever has queued up while the last transaction committed,
+// up to max entries at a time.
+func (l *Log) run() {
+	defer close(l.stopped)
+	for {
+		select {
+		case first := <-l.queue:
+			l.append(first)
+		case <-l.quit:
+			// Close holds mu, so nothing more is being queued.
+			for {
+				select {
+				case first := <-l.queue:
+					l.append(first)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+func (l *Log) append(first *request) {
+	batch := []*request{first}
+gather:
+	for len(batch) < l.max {
+		select {
+		case r := <-l.queue:
+			batch = append(batch, r)
+		default:
+			break gather
+		}
+	}
+	ctx := context.Background() // the batch is many callers'; each waits on its own ctx
+	err := l.st.AppendAudit(ctx, func(next int64, prev []byte) ([]store.AuditRow, error) {
+		rows := make([]store.AuditRow, len(batch))
+		for i, r := range batch {
+			rows[i] = r.row
+		}
+		link(rows, next, prev)
+		return rows, nil
+	})
+	for _, r := range batch {
+		r.done <- err
+	}
+	if err != nil {
+		return
+	}
+	l.since += len(batch)
+	if l.every > 0 && l.since >= l.every {
+		l.since = 0
+		if _, err := l.Checkpoint(ctx); err != nil {
+			l.lastErr = err
+			if l.logger != nil {
+				l.logger.Error("audit checkpoint failed", slog.Any("err", err))
+			}
+		}
+	}
+}
+
+// link numbers rows from next and chains them to prev, the hash of the
+// entry before (nil for none).
+func link(rows []store.AuditRow, next int64, prev []byte) {
+	if prev == nil {
+		prev = genesis[:]
+	}
+	var h hasher
+	for i := range rows {
+		r := &rows[i]
+		r.Seq, r.PrevHash = next+int64(i), prev
+		sum := chain(prev, h.leaf(r))
+		r.Hash = sum[:]
+		prev = r.Hash
+	}
+}
+
+// Checkpoint signs the head of the tree over every entry stored and stores
+// it, unless the latest checkpoint covers them all already; it returns the
+// head. It hashes only the entries after the latest checkpoint, checking
+// their chain first: it will not sign entries that have been tampered with.
+func (l *Log) Checkpoint(ctx context.Context) (tlog.Tree, error) {
+	l.checkpointing.Lock()
+	defer l.checkpointing.Unlock()
+	return Checkpoint(ctx, l.st, l.signer)
+}
+
+// Checkpoint is Log.Checkpoint for a store without a Log.
+func Checkpoint(ctx context.Context, st *store.Store, signer note.Signer) (tlog.Tree, error) {
+	const op = "audit.Checkpoint"
+	var t tree
+	latest, err := st.LatestAuditCheckpoint(ctx)
+	switch {
+	case pole.ErrorCode(err) == pole.ENOTFOUND:
+	case err != nil:
+		return tlog.Tree{}, pole.E(op, err)
+	default:
+		if t, err = treeAt(latest); err != nil {
+			return tlog.Tree{}, pole.E(op, pole.Errorf(pole.EINVALID, "%v", err))
+		}
+	}
+	from := t.size
+	prev := genesis[:]
+	var h hasher
+	for row, err := range st.ScanAudit(ctx, max(from-1, 0)) {
+		if err != nil {
+			return tlog.Tree{}, pole.E(op, err)
+		}
+		leaf := h.leaf(&row)
+		if sum := chain(row.PrevHash, leaf); !bytes.Equal(sum[:], row.Hash) {
+			return tlog.Tree{}, pole.E(op, pole.Errorf(pole.EINVALID, "entry %d does not match its hash: not signing; run verify", row.Seq))
+		}
+		if row.Seq < from {
+			prev = row.Hash // the last entry the latest checkpoint covers
+			continue
+		}
+		if row.Seq != t.size || !bytes.Equal(row.PrevHash, prev) {
+			return tlog.Tree{}, pole.E(op, pole.Errorf(pole.EINVALID, "entry %d does not follow entry %d: not signing; run verify", t.size, t.size-1))
+		}
+		t.add(leaf)
+		prev = row.Hash
+	}
+	head := tlog.Tree{N: t.size, Hash: t.root()}
+	if t.size == 0 || t.size == from {
+		return head, nil
+	}
+	signed, err := note.Sign(&note.Note{Text: string(tlog.FormatTree(head))}, signer)
+	if err != nil {
+		return tlog.Tree{}, pole.E(op, err)
+	}
+	err = st.SaveAuditCheckpoint(ctx, &store.AuditCheckpoint{
+		TreeSize: head.N, RootHash: head.Hash[:], Frontier: t.frontier(), SignedNote: signed,
+	})
+	// Another process made the same checkpoint first: Verify checks the one
+	// stored against the entries.
+	if err != nil && pole.ErrorCode(err) != pole.ECONFLICT {
+		return tlog.Tree{}, pole.E(op, err)
+	}
+	return head, nil
+}
