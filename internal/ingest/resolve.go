@@ -108,7 +108,7 @@ func (b *batch) matchStoredPeople(ctx context.Context, st *store.Store) error {
 			if !ok {
 				continue
 			}
-			old, err := st.FindMentionByID(ctx, id)
+			old, err := st.FindMentionWithIdentity(ctx, id)
 			if err != nil {
 				return err
 			}
@@ -257,7 +257,7 @@ func sameCase(a, b *pole.Case) bool {
 func sameMention(a, b *pole.Mention) bool {
 	x, y := *a, *b
 	for _, m := range []*pole.Mention{&x, &y} {
-		m.ID, m.Provenance, m.Version, m.UpdatedAt = "", pole.Provenance{}, 0, time.Time{}
+		m.ID, m.Provenance, m.Version, m.UpdatedAt, m.Pseudonym = "", pole.Provenance{}, 0, time.Time{}, ""
 		m.Aliases, m.Phones, m.Vehicles, m.Vulnerabilities = nilIfEmpty(m.Aliases), nilIfEmpty(m.Phones), nilIfEmpty(m.Vehicles), nilIfEmpty(m.Vulnerabilities)
 		if len(m.Addresses) == 0 {
 			m.Addresses = nil

@@ -75,6 +75,10 @@ type Mention struct {
 	Vehicles        []string // registration marks, upper case without spaces
 	Vulnerabilities []string // from Vulnerabilities
 
+	// Pseudonym stands for a victim everywhere the identity is not shown
+	// (V-XXXXX-XXXXX). The store sets it; it is empty for other roles.
+	Pseudonym string
+
 	Provenance
 	Version int
 	// UpdatedAt is when the mention was last changed after it was loaded;
@@ -161,7 +165,10 @@ func (m *Mention) Validate() error {
 
 // MentionFilter selects mentions; zero fields match everything.
 type MentionFilter struct {
-	Force    string
+	Force string
+	// Forces, when not nil, limits the mentions to these forces': the
+	// access policy's filter, applied inside the query.
+	Forces   []string
 	SourceID string
 	CaseID   string
 	RecordID string

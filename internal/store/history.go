@@ -47,8 +47,17 @@ func (s *Store) updateMentions(ctx context.Context, bt bulkTx, l *load, replaced
 		if err := next.Validate(); err != nil {
 			return pole.E(fmt.Sprintf("person update %d", i+1), err)
 		}
-		vals := append(mentionValues(&next), next.Version, l.nowArg)
-		if err := s.replace(ctx, bt, l, q, append(vals[1:], next.ID, u.Old.Version), "mention", u.Old.ID, u.Old.Version, u.Old.SourceID, replacedBy, u.Old); err != nil {
+		row, sv, err := s.sealVictim(&next)
+		if err != nil {
+			return pole.E(fmt.Sprintf("person update %d", i+1), err)
+		}
+		vals := append(row, next.Version, l.nowArg)
+		// A victim's earlier identity stays sealed under its own version;
+		// the history row keeps only what is not identity.
+		if err := s.replace(ctx, bt, l, q, append(vals[1:], next.ID, u.Old.Version), "mention", u.Old.ID, u.Old.Version, u.Old.SourceID, replacedBy, withoutIdentity(u.Old)); err != nil {
+			return err
+		}
+		if err := s.storeVictim(ctx, bulkExec(bt), next.ID, sv); err != nil {
 			return err
 		}
 		*u.New = next

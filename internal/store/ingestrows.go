@@ -8,8 +8,8 @@ import (
 )
 
 var (
-	quarantineColumns  = []string{"id", "source_id", "source_row", "field", "value", "reason", "raw"}
-	noteColumns        = []string{"id", "source_id", "source_row", "kind", "field", "value", "detail"}
+	quarantineColumns  = []string{"id", "source_id", "source_row", "field", "reason", "key_id", "sealed"}
+	noteColumns        = []string{"id", "source_id", "source_row", "kind", "field", "key_id", "sealed"}
 	involvementColumns = []string{"id", "case_id", "mention_id", "role", "source_id", "source_row", "created_at"}
 )
 
@@ -23,7 +23,11 @@ func (l *load) quarantineValues(q *pole.QuarantinedRow) ([]any, error) {
 	if err := l.provenance(q.Provenance); err != nil {
 		return nil, err
 	}
-	return []any{q.ID, q.SourceID, q.SourceRow, q.Field, q.Value, q.Reason, q.Raw}, nil
+	keyID, sealed, err := l.s.sealText("quarantine/"+q.ID, map[string]string{"value": q.Value, "raw": q.Raw})
+	if err != nil {
+		return nil, err
+	}
+	return []any{q.ID, q.SourceID, q.SourceRow, q.Field, q.Reason, keyID, sealed}, nil
 }
 
 func (l *load) noteValues(n *pole.IngestNote) ([]any, error) {
@@ -36,7 +40,11 @@ func (l *load) noteValues(n *pole.IngestNote) ([]any, error) {
 	if err := l.provenance(n.Provenance); err != nil {
 		return nil, err
 	}
-	return []any{n.ID, n.SourceID, n.SourceRow, n.Kind, n.Field, n.Value, n.Detail}, nil
+	keyID, sealed, err := l.s.sealText("note/"+n.ID, map[string]string{"value": n.Value, "detail": n.Detail})
+	if err != nil {
+		return nil, err
+	}
+	return []any{n.ID, n.SourceID, n.SourceRow, n.Kind, n.Field, keyID, sealed}, nil
 }
 
 func (l *load) involvementValues(v *pole.Involvement) ([]any, error) {
@@ -91,7 +99,14 @@ func (s *Store) FindQuarantine(ctx context.Context, sourceID string) ([]*pole.Qu
 	q := "SELECT " + strings.Join(quarantineColumns, ", ") + " FROM quarantine WHERE source_id = ? ORDER BY source_row, field"
 	list, err := queryAll(ctx, s.r, s.eng.rebind(q), []any{sourceID}, func(r scanner) (*pole.QuarantinedRow, error) {
 		var v pole.QuarantinedRow
-		return &v, r.Scan(&v.ID, &v.SourceID, &v.SourceRow, &v.Field, &v.Value, &v.Reason, &v.Raw)
+		var keyID string
+		var sealed []byte
+		if err := r.Scan(&v.ID, &v.SourceID, &v.SourceRow, &v.Field, &v.Reason, &keyID, &sealed); err != nil {
+			return nil, err
+		}
+		fields, err := s.openText("quarantine/"+v.ID, keyID, sealed)
+		v.Value, v.Raw = fields["value"], fields["raw"]
+		return &v, err
 	})
 	return list, pole.E(op, err)
 }
@@ -105,7 +120,14 @@ func (s *Store) FindIngestNotes(ctx context.Context, sourceID string) ([]*pole.I
 	q := "SELECT " + strings.Join(noteColumns, ", ") + " FROM ingest_notes WHERE source_id = ? ORDER BY source_row, field"
 	list, err := queryAll(ctx, s.r, s.eng.rebind(q), []any{sourceID}, func(r scanner) (*pole.IngestNote, error) {
 		var v pole.IngestNote
-		return &v, r.Scan(&v.ID, &v.SourceID, &v.SourceRow, &v.Kind, &v.Field, &v.Value, &v.Detail)
+		var keyID string
+		var sealed []byte
+		if err := r.Scan(&v.ID, &v.SourceID, &v.SourceRow, &v.Kind, &v.Field, &keyID, &sealed); err != nil {
+			return nil, err
+		}
+		fields, err := s.openText("note/"+v.ID, keyID, sealed)
+		v.Value, v.Detail = fields["value"], fields["detail"]
+		return &v, err
 	})
 	return list, pole.E(op, err)
 }

@@ -1206,7 +1206,8 @@ func (s *Store) MentionSources(ctx context.Context) (map[string]string, error) {
 	return out, pole.E(op, rows.Err())
 }
 
-// ScanMentions streams every mention in id order, for linkage. It reads
+// ScanMentions streams every mention in id order, for linkage, victims'
+// identities opened (linkage is the system's own work). It reads
 // through the read pool, so the caller may write to the store meanwhile.
 func (s *Store) ScanMentions(ctx context.Context) iter.Seq2[*pole.Mention, error] {
 	return s.scanMentions(ctx, "store.ScanMentions", "")
@@ -1221,14 +1222,21 @@ func (s *Store) ScanMentionsChangedSince(ctx context.Context, t time.Time) iter.
 
 func (s *Store) scanMentions(ctx context.Context, op, where string, args ...any) iter.Seq2[*pole.Mention, error] {
 	return func(yield func(*pole.Mention, error) bool) {
-		rows, err := s.r.QueryContext(ctx, s.eng.rebind(mentionSelect+where+" ORDER BY m.id"), args...)
+		rows, err := s.r.QueryContext(ctx, s.eng.rebind(mentionSelectWithIdentity+where+" ORDER BY m.id"), args...)
 		if err != nil {
 			yield(nil, pole.E(op, err))
 			return
 		}
 		defer rows.Close()
+		var (
+			keyID  sql.NullString
+			sealed []byte
+		)
 		for rows.Next() {
-			m, err := scanMention(rows)
+			m, err := scanMention(extraScan{rows, []any{&keyID, &sealed}})
+			if err == nil && keyID.Valid {
+				err = s.openVictim(m, keyID.String, sealed)
+			}
 			if err != nil {
 				yield(nil, pole.E(op, err))
 				return

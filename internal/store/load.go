@@ -82,6 +82,9 @@ func (s *Store) LoadExport(ctx context.Context, e Export) (LoadCounts, error) {
 			if counts.Mentions, err = loadStream(ctx, s, bt, "mention", "mentions", mentionInsertColumns, e.Mentions, l.mentionValues); err != nil {
 				return err
 			}
+			if err := l.writeVictims(bt); err != nil {
+				return err
+			}
 		}
 		if err := s.updateMentions(ctx, bt, l, e.Source.ID, e.MentionUpdates); err != nil {
 			return err
@@ -130,7 +133,11 @@ func (s *Store) LoadCases(ctx context.Context, cases iter.Seq2[*pole.Case, error
 func (s *Store) LoadMentions(ctx context.Context, mentions iter.Seq2[*pole.Mention, error]) (int, error) {
 	l := s.newLoad(ctx)
 	return s.loadOne(ctx, "store.LoadMentions", func(bt bulkTx) (int, error) {
-		return loadStream(ctx, s, bt, "mention", "mentions", mentionInsertColumns, mentions, l.mentionValues)
+		n, err := loadStream(ctx, s, bt, "mention", "mentions", mentionInsertColumns, mentions, l.mentionValues)
+		if err != nil {
+			return 0, err
+		}
+		return n, l.writeVictims(bt)
 	})
 }
 
@@ -211,6 +218,9 @@ type load struct {
 	now    time.Time
 	nowArg any
 	forces map[string]string
+	// victims holds the sealed identities of the victims' mentions
+	// streamed so far, written once the mentions are.
+	victims []*sealedVictim
 }
 
 func (s *Store) newLoad(ctx context.Context) *load {
@@ -236,4 +246,33 @@ func (l *load) sourceForce(id string) (string, error) {
 	}
 	l.forces[id] = src.Force
 	return src.Force, nil
+}
+
+// writeVictims writes the sealed identities and blind indexes of the
+// victims a load's mentions stream held.
+func (l *load) writeVictims(bt bulkTx) error {
+	i := 0
+	_, err := bt.insert(l.ctx, "victim_identities", victimIdentityColumns, func() ([]any, error) {
+		if i == len(l.victims) {
+			return nil, nil
+		}
+		i++
+		return l.victims[i-1].identity, nil
+	})
+	if err != nil {
+		return err
+	}
+	v, j := 0, 0
+	_, err = bt.insert(l.ctx, "victim_index", victimIndexColumns, func() ([]any, error) {
+		for v < len(l.victims) && j == len(l.victims[v].index) {
+			v, j = v+1, 0
+		}
+		if v == len(l.victims) {
+			return nil, nil
+		}
+		j++
+		return l.victims[v].index[j-1], nil
+	})
+	l.victims = nil
+	return err
 }

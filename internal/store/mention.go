@@ -16,7 +16,7 @@ var mentionInsertColumns = []string{
 	"id", "case_id", "record_id", "role",
 	"forename", "middle_names", "surname", "name_as_written", "aliases",
 	"dob", "sex", "ethnicity_self", "ethnicity_observed", "nationality",
-	"addresses", "phones", "vehicles", "vulnerabilities",
+	"addresses", "phones", "vehicles", "vulnerabilities", "pseudonym",
 	"source_id", "source_row",
 }
 
@@ -33,7 +33,7 @@ func mentionValues(m *pole.Mention) []any {
 		m.ID, nullable(m.CaseID), m.RecordID, string(m.Role),
 		m.Forename, m.MiddleNames, m.Surname, m.NameAsWritten, jsonStrings(m.Aliases),
 		m.DOB.String(), m.Sex, m.EthnicitySelf, m.EthnicityObserved, m.Nationality,
-		jsonAddresses(m.Addresses), jsonStrings(m.Phones), jsonStrings(m.Vehicles), jsonStrings(m.Vulnerabilities),
+		jsonAddresses(m.Addresses), jsonStrings(m.Phones), jsonStrings(m.Vehicles), jsonStrings(m.Vulnerabilities), m.Pseudonym,
 		m.SourceID, m.SourceRow,
 	}
 }
@@ -49,7 +49,7 @@ func scanMention(r scanner) (*pole.Mention, error) {
 	err := r.Scan(&m.ID, &caseID, &m.RecordID, &role,
 		&m.Forename, &m.MiddleNames, &m.Surname, &m.NameAsWritten, &aliases,
 		&dob, &m.Sex, &m.EthnicitySelf, &m.EthnicityObserved, &m.Nationality,
-		&addresses, &phones, &vehicles, &vulnerab,
+		&addresses, &phones, &vehicles, &vulnerab, &m.Pseudonym,
 		&m.SourceID, &m.SourceRow, &m.Version, &updated, &m.Force)
 	if err != nil {
 		return nil, err
@@ -103,14 +103,22 @@ func (l *load) mentionValues(m *pole.Mention) ([]any, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	return mentionValues(m), nil
+	row, sv, err := l.s.sealVictim(m)
+	if err != nil {
+		return nil, err
+	}
+	if sv != nil {
+		l.victims = append(l.victims, sv)
+	}
+	return row, nil
 }
 
 // CreateMention stores m, giving it an id if it has none. A record id is
 // stored once per source: a second mention with it is ECONFLICT.
 func (s *Store) CreateMention(ctx context.Context, m *pole.Mention) error {
 	const op = "store.CreateMention"
-	vals, err := s.newLoad(ctx).mentionValues(m)
+	l := s.newLoad(ctx)
+	vals, err := l.mentionValues(m)
 	if err != nil {
 		return pole.E(op, err)
 	}
@@ -119,7 +127,15 @@ func (s *Store) CreateMention(ctx context.Context, m *pole.Mention) error {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, s.eng.rebind(insertSQL("mentions", mentionInsertColumns)), vals...)
-		return s.classify(err, "record "+m.RecordID+" of source "+m.SourceID+" is already stored")
+		if err != nil {
+			return s.classify(err, "record "+m.RecordID+" of source "+m.SourceID+" is already stored")
+		}
+		for _, sv := range l.victims {
+			if err := s.storeVictim(ctx, txExec(tx), m.ID, sv); err != nil {
+				return err
+			}
+		}
+		return nil
 	}))
 }
 
@@ -163,6 +179,9 @@ func (s *Store) FindMentions(ctx context.Context, f pole.MentionFilter) ([]*pole
 	var w where
 	if f.Force != "" {
 		w.add("s.force = ?", f.Force)
+	}
+	if f.Forces != nil {
+		w.in("s.force", f.Forces)
 	}
 	for _, id := range []struct{ field, col, v string }{{"source_id", "m.source_id", f.SourceID}, {"case_id", "m.case_id", f.CaseID}} {
 		if id.v == "" {
@@ -227,12 +246,19 @@ func (s *Store) UpdateMention(ctx context.Context, m *pole.Mention) error {
 		if err := s.mentionCaseFits(ctx, tx, &next); err != nil {
 			return err
 		}
-		vals := append(mentionValues(&next), next.Version, s.eng.timeValue(next.UpdatedAt))
+		row, sv, err := s.sealVictim(&next)
+		if err != nil {
+			return err
+		}
+		vals := append(row, next.Version, s.eng.timeValue(next.UpdatedAt))
 		res, err := tx.ExecContext(ctx, s.eng.rebind(updateSQL("mentions", mentionUpdateColumns)), append(vals[1:], next.ID, m.Version)...)
 		if err != nil {
 			return s.classify(err, "record "+next.RecordID+" of source "+next.SourceID+" is already stored")
 		}
 		if err := changedOne(res, "mention", m.ID, m.Version); err != nil {
+			return err
+		}
+		if err := s.storeVictim(ctx, txExec(tx), next.ID, sv); err != nil {
 			return err
 		}
 		*m = next

@@ -22,6 +22,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/pressly/goose/v3"
 
+	"github.com/caselink/caselink/internal/identity"
 	"github.com/caselink/caselink/internal/pole"
 )
 
@@ -34,8 +35,9 @@ type Store struct {
 	// w takes writes and the reads inside them; r takes plain reads. On
 	// PostgreSQL they are the same pool; on SQLite w holds a single
 	// connection so that writers queue in Go instead of failing busy.
-	w, r *sql.DB
-	now  func() time.Time
+	w, r   *sql.DB
+	now    func() time.Time
+	sealer *identity.Sealer
 }
 
 // engine is what differs between SQLite and PostgreSQL.
@@ -280,6 +282,18 @@ type where struct {
 func (w *where) add(cond string, args ...any) {
 	w.conds = append(w.conds, cond)
 	w.args = append(w.args, args...)
+}
+
+// in adds "col IN (...)" over list; an empty list matches nothing.
+func (w *where) in(col string, list []string) {
+	if len(list) == 0 {
+		w.conds = append(w.conds, "1 = 0")
+		return
+	}
+	w.conds = append(w.conds, col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(list)), ", ")+")")
+	for _, v := range list {
+		w.args = append(w.args, v)
+	}
 }
 
 func (w *where) String() string {

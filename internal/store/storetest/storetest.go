@@ -11,12 +11,32 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver for the schema set-up
 
+	"github.com/caselink/caselink/internal/identity"
+	"github.com/caselink/caselink/internal/keyring"
 	"github.com/caselink/caselink/internal/store"
 )
+
+var (
+	keysOnce sync.Once
+	keys     *keyring.Ring
+	keysErr  error
+)
+
+// Keys is the key ring every test store of this process seals victims'
+// identities with, so that a test may open one database twice.
+func Keys(t testing.TB) *keyring.Ring {
+	t.Helper()
+	keysOnce.Do(func() { keys, keysErr = keyring.Generate() })
+	if keysErr != nil {
+		t.Fatalf("generate test keys: %v", keysErr)
+	}
+	return keys
+}
 
 // ForEachEngine runs test against a fresh, migrated store on SQLite, and on
 // PostgreSQL when CASELINK_TEST_POSTGRES is set (CI always sets it).
@@ -90,6 +110,7 @@ func Open(t testing.TB, dsn string) *store.Store {
 		t.Fatalf("open %s: %v", store.Redact(dsn), err)
 	}
 	t.Cleanup(func() { s.Close() })
+	s.SetSealer(identity.NewSealer(Keys(t)))
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}

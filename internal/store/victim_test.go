@@ -1,0 +1,249 @@
+package store_test
+
+import (
+	"bytes"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store"
+	"github.com/caselink/caselink/internal/store/storetest"
+)
+
+// secretVictim is a victim with values found nowhere else in a test
+// database, so that finding any of them in the raw bytes is a leak.
+func secretVictim(src *pole.Source, c *pole.Case, rec string) *pole.Mention {
+	m := sampleMention(src, c, rec, pole.RoleVictim)
+	m.Forename, m.MiddleNames, m.Surname = "Zephyrine", "Quillon", "Vantablackstone"
+	m.NameAsWritten = "VANTABLACKSTONE, Zephyrine Quillon"
+	m.Aliases = []string{"Zephyquill"}
+	m.DOB = pole.Date(2001, 7, 23)
+	m.Sex = "F"
+	m.Addresses = []pole.Address{{Text: "7 Xylocarp Mews, Wibsey", Postcode: "BD6 3QX", Premises: "care_home"}}
+	return m
+}
+
+var secretValues = []string{"Zephyrine", "Quillon", "Vantablackstone", "VANTABLACKSTONE", "Zephyquill", "2001-07-23", "Xylocarp", "BD6 3QX"}
+
+// loadSecretVictim stores a case with a victim, a quarantined row and a note
+// that both hold the victim's values, and returns the victim's mention.
+func loadSecretVictim(t *testing.T, s *store.Store) *pole.Mention {
+	t.Helper()
+	src := &pole.Source{Force: "west-yorkshire", System: "Niche", FileName: "wy.csv", Profile: "wy", ReceivedAt: sampleTime, SHA256: strings.Repeat("ab", 32), RowCount: 3}
+	src.ID = uuid.Must(uuid.NewV7()).String()
+	c := sampleCase(src, "13/99999/11")
+	v := secretVictim(src, c, "V-REC-1")
+	_, err := s.LoadExport(ctx, store.Export{
+		Source:   src,
+		Cases:    each(c),
+		Mentions: each(v),
+		Quarantine: each(&pole.QuarantinedRow{Field: "DOB", Value: "23/07/2001x", Reason: "not a date",
+			Raw: "V-REC-2,VANTABLACKSTONE,Zephyrine,23/07/2001x", Provenance: pole.Provenance{SourceID: src.ID, SourceRow: 3}}),
+		Notes: each(&pole.IngestNote{Kind: "repair", Field: "Surname", Value: "VantablackstoneÃ", Detail: "Vantablackstone",
+			Provenance: pole.Provenance{SourceID: src.ID, SourceRow: 2}}),
+	})
+	if err != nil {
+		t.Fatalf("LoadExport: %v", err)
+	}
+	return v
+}
+
+func TestVictimIdentityIsNotReadableInTheSQLiteFile(t *testing.T) {
+	dsn := storetest.SQLiteDSN(t)
+	s := storetest.Open(t, dsn)
+	loadSecretVictim(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	files, _ := filepath.Glob(path + "*") // the database, and any WAL left behind
+	if len(files) == 0 {
+		t.Fatalf("no database file at %s", path)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range secretValues {
+			if bytes.Contains(raw, []byte(v)) {
+				t.Errorf("%s holds %q in the clear", filepath.Base(f), v)
+			}
+		}
+	}
+}
+
+func TestVictimIdentityIsNotReadableInPostgreSQLRows(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	s := storetest.Open(t, dsn)
+	loadSecretVictim(t, s)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tables, err := db.QueryContext(ctx, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for tables.Next() {
+		var n string
+		if err := tables.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	tables.Close()
+	if !slices.Contains(names, "victim_identities") {
+		t.Fatalf("no victim_identities among %v", names)
+	}
+	for _, table := range names {
+		rows, err := db.QueryContext(ctx, "SELECT row_to_json(t)::text FROM "+table+" t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var text string
+			if err := rows.Scan(&text); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range secretValues {
+				if strings.Contains(text, v) {
+					t.Errorf("table %s holds %q in the clear: %s", table, v, text)
+				}
+			}
+		}
+		rows.Close()
+	}
+}
+
+func TestAVictimIsAPseudonymUntilTheIdentityIsOpened(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		v := loadSecretVictim(t, s)
+		got, err := s.FindMentionByID(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Forename != "" || got.Surname != "" || got.NameAsWritten != "" || got.Aliases != nil || !got.DOB.IsZero() || got.Addresses != nil {
+			t.Errorf("FindMentionByID shows the identity: %+v", got)
+		}
+		if !strings.HasPrefix(got.Pseudonym, "V-") || got.Pseudonym != v.Pseudonym {
+			t.Errorf("pseudonym: got %q, want the stored %q", got.Pseudonym, v.Pseudonym)
+		}
+		if got.Sex != "F" || got.Phones == nil {
+			t.Errorf("what is not identity should read back: %+v", got)
+		}
+		full, err := s.FindMentionWithIdentity(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.Surname != "Vantablackstone" || full.DOB != pole.Date(2001, 7, 23) || len(full.Addresses) != 1 || full.Aliases[0] != "Zephyquill" {
+			t.Errorf("FindMentionWithIdentity: %+v", full)
+		}
+		var scanned *pole.Mention
+		for m, err := range s.ScanMentions(ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.ID == v.ID {
+				scanned = m
+			}
+		}
+		if scanned == nil || scanned.Forename != "Zephyrine" {
+			t.Errorf("ScanMentions should open victims for linkage: %+v", scanned)
+		}
+		q, err := s.FindQuarantine(ctx, v.SourceID)
+		if err != nil || len(q) != 1 || !strings.Contains(q[0].Raw, "VANTABLACKSTONE") || q[0].Value != "23/07/2001x" {
+			t.Errorf("FindQuarantine: %+v (%v)", q, err)
+		}
+		notes, err := s.FindIngestNotes(ctx, v.SourceID)
+		if err != nil || len(notes) != 1 || notes[0].Detail != "Vantablackstone" {
+			t.Errorf("FindIngestNotes: %+v (%v)", notes, err)
+		}
+	})
+}
+
+func TestAStoreWithoutTheKeyCannotStoreOrOpenAVictim(t *testing.T) {
+	dsn := storetest.SQLiteDSN(t)
+	loadSecretVictim(t, storetest.Open(t, dsn))
+	bare, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bare.Close()
+	for m, err := range bare.ScanMentions(ctx) {
+		if err == nil && m.Role == pole.RoleVictim {
+			t.Fatalf("opened a victim without the key: %+v", m)
+		}
+		if err != nil {
+			wantCode(t, err, pole.EINVALID, "key")
+			break
+		}
+	}
+	src := addSource(t, bare, "lancashire")
+	wantCode(t, bare.CreateMention(ctx, secretVictim(src, nil, "V-2")), pole.EINVALID, "key")
+	if err := bare.CreateMention(ctx, sampleMention(src, nil, "S-2", pole.RoleSuspect)); err != nil {
+		t.Errorf("a suspect needs no key: %v", err)
+	}
+}
+
+func TestVictimsAreFoundByBlindIndexWithinTheForcesAllowed(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		v := loadSecretVictim(t, s)
+		for _, q := range []struct{ kind, value string }{
+			{"surname", "Vantablackstone"}, {"surname", "VANTABLACKSTONE"}, {"name", "zephyrine vantablackstone"},
+			{"dob", "2001-07-23"}, {"postcode", "BD6 3QX"},
+		} {
+			ids, err := s.FindVictimsByIndex(ctx, q.kind, q.value, nil)
+			if err != nil || !slices.Equal(ids, []string{v.ID}) {
+				t.Errorf("%s %q: got %v (%v), want [%s]", q.kind, q.value, ids, err, v.ID)
+			}
+		}
+		if ids, err := s.FindVictimsByIndex(ctx, "surname", "Vantablackstone", []string{"lancashire"}); err != nil || len(ids) != 0 {
+			t.Errorf("another force's search found %v (%v)", ids, err)
+		}
+		if ids, _ := s.FindVictimsByIndex(ctx, "surname", "Hussain", nil); len(ids) != 0 {
+			t.Errorf("another surname found %v", ids)
+		}
+	})
+}
+
+func TestAVictimsEarlierIdentityStaysSealedInHistory(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		v := loadSecretVictim(t, s)
+		old, err := s.FindMentionWithIdentity(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src2 := &pole.Source{Force: "west-yorkshire", System: "Niche", FileName: "wy2.csv", Profile: "wy", ReceivedAt: sampleTime, SHA256: strings.Repeat("cd", 32), RowCount: 1}
+		src2.ID = uuid.Must(uuid.NewV7()).String()
+		next := *old
+		next.Surname, next.Provenance = "Vantablackstone-Ray", pole.Provenance{SourceID: src2.ID, SourceRow: 1}
+		_, err = s.LoadExport(ctx, store.Export{Source: src2, MentionUpdates: []store.MentionUpdate{{Old: old, New: &next}}})
+		if err != nil {
+			t.Fatalf("LoadExport update: %v", err)
+		}
+		hist, err := s.FindHistory(ctx, "mention", v.ID)
+		if err != nil || len(hist) != 1 {
+			t.Fatalf("FindHistory: %v (%v)", hist, err)
+		}
+		if strings.Contains(hist[0].Data, "Vantablackstone") || strings.Contains(hist[0].Data, "Zephyrine") {
+			t.Errorf("history holds the identity in the clear: %s", hist[0].Data)
+		}
+		now, err := s.FindMentionWithIdentity(ctx, v.ID)
+		if err != nil || now.Surname != "Vantablackstone-Ray" || now.Version != 2 {
+			t.Errorf("after the update: %+v (%v)", now, err)
+		}
+		if ids, _ := s.FindVictimsByIndex(ctx, "surname", "Vantablackstone", nil); len(ids) != 0 {
+			t.Errorf("the old surname still finds the victim: %v", ids)
+		}
+	})
+}
