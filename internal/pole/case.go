@@ -88,7 +88,10 @@ func (c *Case) Validate() error {
 
 // CaseFilter selects cases; zero fields match everything.
 type CaseFilter struct {
-	Force        string
+	Force string
+	// Forces, when not nil, limits the cases to those held by these forces:
+	// the access policy's filter, applied inside the query.
+	Forces       []string
 	SourceID     string
 	CrimeRef     string
 	OutcomeTypes []int

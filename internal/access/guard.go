@@ -1,0 +1,337 @@
+package access
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/caselink/caselink/internal/audit"
+	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store"
+)
+
+// Recorder is where the Guard writes what it allowed and refused; an
+// *audit.Log. Record returns once the entry is durable.
+type Recorder interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
+// Guard is the way to personal data for people: every read passes Decide,
+// a list or search carries the policy's filter into its query, and every
+// read, reveal and refusal is recorded in the audit log before anything is
+// shown. The store's own methods are for the system's work (ingest,
+// linkage) and for the Guard; a handler or command acting for a person
+// calls the Guard.
+type Guard struct {
+	st  *store.Store
+	log Recorder
+}
+
+// NewGuard returns a Guard over st that records to log.
+func NewGuard(st *store.Store, log Recorder) *Guard { return &Guard{st: st, log: log} }
+
+// Request says who asks, why and from where. s62 asks for the purpose of
+// every consultation and disclosure, so every read needs one.
+type Request struct {
+	Principal
+	Purpose string
+	Origin  string // the client's address, or "cli"
+}
+
+// Held is what a user learns of a record outside their reach: which force
+// holds material, and whom there to contact. Never the material.
+type Held struct {
+	Force    string
+	Contacts []string // the force's supervisors, by name
+}
+
+// HeldError is the refusal of a record another force holds. Its message
+// names the force and whom to contact; the record stays unseen.
+type HeldError struct{ Held Held }
+
+func (e *HeldError) Error() string {
+	msg := "held by " + e.Held.Force
+	if len(e.Held.Contacts) > 0 {
+		msg += ": contact " + strings.Join(e.Held.Contacts, ", ")
+	}
+	return msg
+}
+
+// FindCase returns a case the principal may read.
+func (g *Guard) FindCase(ctx context.Context, rq Request, id string) (*pole.Case, error) {
+	const op = "access.FindCase"
+	c, err := g.st.FindCaseByID(ctx, id)
+	if err != nil {
+		return nil, pole.E(op, g.refuseUnknown(ctx, rq, CaseRead, "case", id, err))
+	}
+	if err := g.allow(ctx, rq, CaseRead, Resource{Kind: "case", ID: id, Force: c.Force}); err != nil {
+		return nil, pole.E(op, err)
+	}
+	return c, nil
+}
+
+// FindCases returns the cases that match f within the principal's reach:
+// the reach is part of the query, so a case out of reach is never read.
+func (g *Guard) FindCases(ctx context.Context, rq Request, f pole.CaseFilter) ([]*pole.Case, int, error) {
+	const op = "access.FindCases"
+	d, err := g.decideList(ctx, rq, CaseList, "case")
+	if err != nil {
+		return nil, 0, pole.E(op, err)
+	}
+	if !d.AllForces {
+		f.Forces = d.Forces
+	}
+	list, n, err := g.st.FindCases(ctx, f)
+	if err != nil {
+		return nil, 0, pole.E(op, err)
+	}
+	ids := make([]string, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	if err := g.record(ctx, rq, audit.Consultation, "case", ids, audit.Allowed, string(CaseList)); err != nil {
+		return nil, 0, pole.E(op, err)
+	}
+	return list, n, nil
+}
+
+// FindMention returns a person record the principal may read; a victim's
+// shows the pseudonym, never the identity.
+func (g *Guard) FindMention(ctx context.Context, rq Request, id string) (*pole.Mention, error) {
+	const op = "access.FindMention"
+	m, err := g.st.FindMentionByID(ctx, id)
+	if err != nil {
+		return nil, pole.E(op, g.refuseUnknown(ctx, rq, PersonRead, "mention", id, err))
+	}
+	if err := g.allow(ctx, rq, PersonRead, Resource{Kind: "mention", ID: id, Force: m.Force}); err != nil {
+		return nil, pole.E(op, err)
+	}
+	return m, nil
+}
+
+// SearchResult is what a person search finds within reach, and which
+// forces out of reach hold records that match.
+type SearchResult struct {
+	Mentions []*pole.Mention
+	Total    int
+	Held     []Held
+}
+
+// SearchPeople finds person records by surname (ignoring case) within the
+// principal's reach, and names the forces beyond it that hold a match; each
+// of those forces is told of the interest. Victims' surnames are sealed and
+// are found only through FindVictims.
+func (g *Guard) SearchPeople(ctx context.Context, rq Request, surname string, limit int) (*SearchResult, error) {
+	const op = "access.SearchPeople"
+	if strings.TrimSpace(surname) == "" {
+		return nil, pole.E(op, pole.Invalid("surname", "required"))
+	}
+	d, err := g.decideList(ctx, rq, PersonSearch, "mention")
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	f := pole.MentionFilter{Surname: surname, Limit: limit}
+	if !d.AllForces {
+		f.Forces = d.Forces
+	}
+	list, n, err := g.st.FindMentions(ctx, f)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	res := &SearchResult{Mentions: list, Total: n}
+	ids := make([]string, len(list))
+	for i, m := range list {
+		ids[i] = m.ID
+	}
+	if err := g.record(ctx, rq, audit.Consultation, "mention", ids, audit.Allowed, "person.search surname"); err != nil {
+		return nil, pole.E(op, err)
+	}
+	if d.AllForces {
+		return res, nil
+	}
+	holding, err := g.st.ForcesHoldingSurname(ctx, surname)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	for _, force := range holding {
+		if slices.Contains(d.Forces, force) {
+			continue
+		}
+		h, err := g.held(ctx, rq, force, "search", "surname search")
+		if err != nil {
+			return nil, pole.E(op, err)
+		}
+		res.Held = append(res.Held, h)
+	}
+	return res, nil
+}
+
+// RevealVictim returns a victim's person record with the identity opened.
+// It needs the permission and a stated purpose every time, and the reveal
+// is recorded before the identity is returned.
+func (g *Guard) RevealVictim(ctx context.Context, rq Request, mentionID string) (*pole.Mention, error) {
+	const op = "access.RevealVictim"
+	if strings.TrimSpace(rq.Purpose) == "" {
+		return nil, pole.E(op, pole.Invalid("purpose", "say why the identity is needed; the reason is recorded"))
+	}
+	m, err := g.st.FindMentionByID(ctx, mentionID)
+	if err != nil {
+		return nil, pole.E(op, g.refuseUnknown(ctx, rq, VictimReveal, "mention", mentionID, err))
+	}
+	if m.Role != pole.RoleVictim {
+		return nil, pole.E(op, pole.Invalid("mention_id", "mention %s is not a victim's", mentionID))
+	}
+	d := Decide(rq.Principal, VictimReveal, Resource{Kind: "victim", ID: mentionID, Force: m.Force})
+	if !d.Allowed {
+		return nil, pole.E(op, g.refuse(ctx, rq, VictimReveal, Resource{Kind: "victim", ID: mentionID, Force: m.Force}, d))
+	}
+	if err := g.record(ctx, rq, audit.IdentityRevealed, "mention", []string{mentionID}, audit.Allowed, d.Reason); err != nil {
+		return nil, pole.E(op, err)
+	}
+	full, err := g.st.FindMentionWithIdentity(ctx, mentionID)
+	return full, pole.E(op, err)
+}
+
+// FindVictims finds victims by a blind index of their identity ("name",
+// "surname", "dob", "postcode") within the forces whose victims the
+// principal may reveal. A hit says that a victim exists, so it needs the
+// reveal permission and a purpose, and is recorded.
+func (g *Guard) FindVictims(ctx context.Context, rq Request, kind, value string) ([]string, error) {
+	const op = "access.FindVictims"
+	if strings.TrimSpace(rq.Purpose) == "" {
+		return nil, pole.E(op, pole.Invalid("purpose", "say why; the reason is recorded"))
+	}
+	d, err := g.decideList(ctx, rq, VictimReveal, "victim")
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	var forces []string
+	if !d.AllForces {
+		forces = d.Forces
+	}
+	ids, err := g.st.FindVictimsByIndex(ctx, kind, value, forces)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	if err := g.record(ctx, rq, audit.Consultation, "mention", ids, audit.Allowed, "victim search by "+kind); err != nil {
+		return nil, pole.E(op, err)
+	}
+	return ids, nil
+}
+
+// Notices returns the deconfliction notices for the principal's force:
+// who outside it reached for its records.
+func (g *Guard) Notices(ctx context.Context, rq Request, limit int) ([]*store.InterestNotice, error) {
+	const op = "access.Notices"
+	d := Decide(rq.Principal, InterestRegister, Resource{Kind: "notice", Force: rq.Force})
+	if !d.Allowed {
+		return nil, pole.E(op, g.refuse(ctx, rq, InterestRegister, Resource{Kind: "notice", ID: rq.Force, Force: rq.Force}, d))
+	}
+	list, err := g.st.FindInterestNotices(ctx, rq.Force, limit)
+	return list, pole.E(op, err)
+}
+
+// allow decides a single-record action and records the outcome; a refusal
+// because another force holds the record says which force and tells it.
+func (g *Guard) allow(ctx context.Context, rq Request, a Action, r Resource) error {
+	d := Decide(rq.Principal, a, r)
+	if !d.Allowed {
+		return g.refuse(ctx, rq, a, r, d)
+	}
+	if strings.TrimSpace(rq.Purpose) == "" {
+		return pole.Invalid("purpose", "say why; s62 asks that every consultation give its purpose")
+	}
+	return g.record(ctx, rq, audit.Consultation, r.Kind, []string{r.ID}, audit.Allowed, string(a))
+}
+
+// decideList decides a list or search and records a refusal.
+func (g *Guard) decideList(ctx context.Context, rq Request, a Action, kind string) (Decision, error) {
+	d := Decide(rq.Principal, a, Resource{Kind: kind})
+	if !d.Allowed {
+		return d, g.refuse(ctx, rq, a, Resource{Kind: kind}, d)
+	}
+	if strings.TrimSpace(rq.Purpose) == "" {
+		return d, pole.Invalid("purpose", "say why; s62 asks that every consultation give its purpose")
+	}
+	return d, nil
+}
+
+// refuse records a refusal and returns the error the user sees. When the
+// principal's role allows the action but the record is another force's,
+// the user is told which force holds it, and that force is told of the
+// interest: deconfliction without disclosure.
+func (g *Guard) refuse(ctx context.Context, rq Request, a Action, r Resource, d Decision) error {
+	ids := []string{}
+	if r.ID != "" {
+		ids = []string{r.ID}
+	}
+	if err := g.record(ctx, rq, audit.AccessDenied, r.Kind, ids, audit.Denied, string(a)+": "+d.Reason); err != nil {
+		return err
+	}
+	outOfReach := r.Force != "" && r.Force != rq.Force && rq.UserID != "" && Decide(rq.Principal, a, Resource{Kind: r.Kind, ID: r.ID, Force: rq.Force}).Allowed
+	if !outOfReach {
+		return &pole.Error{Code: pole.EFORBIDDEN, Message: d.Reason}
+	}
+	h, err := g.held(ctx, rq, r.Force, r.Kind, r.ID)
+	if err != nil {
+		return err
+	}
+	return &pole.Error{Code: pole.EFORBIDDEN, Message: "not in your force's records", Err: &HeldError{Held: h}}
+}
+
+// refuseUnknown turns a failed lookup into the answer a user may see, and
+// records the attempt: a record that does not exist is not found for
+// anyone who could have read it.
+func (g *Guard) refuseUnknown(ctx context.Context, rq Request, a Action, kind, id string, err error) error {
+	if pole.ErrorCode(err) != pole.ENOTFOUND {
+		return err
+	}
+	d := Decide(rq.Principal, a, Resource{Kind: kind})
+	if !d.Allowed {
+		return g.refuse(ctx, rq, a, Resource{Kind: kind, ID: id}, d)
+	}
+	return err
+}
+
+// held tells force of the principal's interest and returns whom there to
+// contact.
+func (g *Guard) held(ctx context.Context, rq Request, force, kind, id string) (Held, error) {
+	n := &store.InterestNotice{OwnerForce: force, RecordKind: kind, RecordID: id,
+		FromUser: rq.UserID, FromLogin: rq.Login, FromForce: rq.Force, Reason: rq.Purpose}
+	if err := g.st.CreateInterestNotice(ctx, n); err != nil {
+		return Held{}, err
+	}
+	sups, _, err := g.st.FindUsers(ctx, store.UserFilter{Force: force, Role: pole.RoleForceSupervisor})
+	if err != nil {
+		return Held{}, err
+	}
+	h := Held{Force: force}
+	for _, u := range sups {
+		if !u.Disabled {
+			h.Contacts = append(h.Contacts, u.Name)
+		}
+	}
+	return h, nil
+}
+
+func (g *Guard) record(ctx context.Context, rq Request, a audit.Action, kind string, ids []string, out audit.Outcome, detail string) error {
+	actor := rq.UserID
+	if actor == "" {
+		actor = "anonymous"
+	}
+	if ids == nil {
+		ids = []string{}
+	}
+	e := audit.Entry{Actor: actor, ActorLogin: rq.Login, Action: a, RecordKind: kind, RecordIDs: ids,
+		Purpose: rq.Purpose, Origin: rq.Origin, Outcome: out, Detail: detail}
+	if a == audit.Consultation && len(ids) == 0 {
+		// A search that found nothing touched no record; it is still a
+		// search, recorded as such.
+		e.Action = "search"
+	}
+	if err := g.log.Record(ctx, e); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
