@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caselink/caselink/internal/identity"
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/store"
 	"github.com/caselink/caselink/internal/store/storetest"
@@ -37,6 +39,7 @@ func holdingsOf(t *testing.T, dsn string) holdings {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	s.SetSealer(identity.NewSealer(storetest.Keys(t)))
 	var h holdings
 	srcs, n, _ := s.FindSources(ctx, pole.SourceFilter{})
 	h.sources = n
@@ -69,7 +72,14 @@ func TestIngestKilledPartWayLeavesNothingAndARerunIsClean(t *testing.T) {
 	profile := filepath.Join(set, "profiles", "west-yorkshire.toml")
 	file := filepath.Join(set, "exports", "west-yorkshire", "wy_occurrence_nominals.csv")
 	ingestArgs := func(dsn string) []string {
-		return []string{"ingest", "--db", dsn, "--by", "test", "--profile", profile, file}
+		return []string{"ingest", "--db", dsn, "--profile", profile, file}
+	}
+	// ingest runs the binary as a West Yorkshire supervisor of dsn.
+	envs := map[string][]string{}
+	ingest := func(dsn string) *exec.Cmd {
+		cmd := exec.Command(bin, ingestArgs(dsn)...)
+		cmd.Env = append(os.Environ(), envs[dsn]...)
+		return cmd
 	}
 
 	engines := map[string]func(testing.TB) string{"sqlite": storetest.SQLiteDSN, "postgres": storetest.PostgresDSN}
@@ -80,9 +90,12 @@ func TestIngestKilledPartWayLeavesNothingAndARerunIsClean(t *testing.T) {
 				if out, err := exec.Command(bin, "migrate", "--db", dsn).CombinedOutput(); err != nil {
 					t.Fatalf("migrate: %v\n%s", err, out)
 				}
+				for k, v := range actingAs(t, dsn, pole.RoleForceSupervisor, "west-yorkshire") {
+					envs[dsn] = append(envs[dsn], k+"="+v)
+				}
 			}
 			began := time.Now()
-			if out, err := exec.Command(bin, ingestArgs(clean)...).CombinedOutput(); err != nil {
+			if out, err := ingest(clean).CombinedOutput(); err != nil {
 				t.Fatalf("clean ingest: %v\n%s", err, out)
 			}
 			took := time.Since(began)
@@ -93,7 +106,7 @@ func TestIngestKilledPartWayLeavesNothingAndARerunIsClean(t *testing.T) {
 			// of its time is the store's transaction).
 			killedRunning := 0
 			for _, share := range []float64{0.3, 0.6, 0.85} {
-				cmd := exec.Command(bin, ingestArgs(crashed)...)
+				cmd := ingest(crashed)
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)
 				}
@@ -110,7 +123,7 @@ func TestIngestKilledPartWayLeavesNothingAndARerunIsClean(t *testing.T) {
 			if killedRunning == 0 {
 				t.Fatalf("every load finished before its kill (a clean load took %v): nothing was crashed", took)
 			}
-			if out, err := exec.Command(bin, ingestArgs(crashed)...).CombinedOutput(); err != nil {
+			if out, err := ingest(crashed).CombinedOutput(); err != nil {
 				t.Fatalf("ingest after the kills: %v\n%s", err, out)
 			}
 			if got := holdingsOf(t, crashed); got != want {

@@ -2,12 +2,17 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/caselink/caselink/internal/audit"
+	"github.com/caselink/caselink/internal/identity"
 	"github.com/caselink/caselink/internal/ingest"
+	"github.com/caselink/caselink/internal/keyring"
 	"github.com/caselink/caselink/internal/linkage/linkrun"
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/store"
@@ -24,11 +29,11 @@ const demoPeople = 5_000
 // database holds.
 func runDemo(ctx context.Context, m *Main, args []string) error {
 	fs := m.flags("demo")
-	db := m.dbFlag(fs)
+	db := m.dbFlags(fs)
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
-	dsn := *db
+	dsn := *db.dsn
 	dir, err := os.MkdirTemp("", "caselink-demo-")
 	if err != nil {
 		return err
@@ -37,7 +42,25 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		// The demo never mixes its synthetic records into a working database.
 		dsn = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
-	fmt.Fprintf(m.stdout, "caselink demo: all data here is synthetic\ndatabase: %s\n\n", store.Redact(dsn))
+	ring, err := m.keys(db)
+	if pole.ErrorField(err) == "key-file" {
+		// No key file given: the demo keeps its own beside its data, and
+		// finds it there when run again on the same database.
+		keyPath := filepath.Join(dir, "keys.json")
+		if file, ok := strings.CutPrefix(dsn, "sqlite:"); ok && flagSet(fs, "db") {
+			keyPath = file + ".keys.json"
+		}
+		*db.keyFile = keyPath
+		if ring, err = keyring.Load(keyPath); pole.ErrorCode(err) == pole.ENOTFOUND {
+			if ring, err = keyring.Generate(); err == nil {
+				err = ring.Save(keyPath)
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "caselink demo: all data here is synthetic\ndatabase: %s\nkey file: %s\n\n", store.Redact(dsn), orEnv(*db.keyFile))
 
 	set := filepath.Join(dir, "synth")
 	sum, err := synth.Generate(ctx, synth.Config{Out: set, Seed: 1, People: demoPeople})
@@ -55,8 +78,15 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if _, err := s.Migrate(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintln(m.stdout, "2. ingest, each file through its force's profile:")
-	if err := ingestSet(ctx, m, s, set); err != nil {
+	s.SetSealer(identity.NewSealer(ring))
+	signer, err := ring.AuditSigner()
+	if err != nil {
+		return err
+	}
+	log := audit.New(s, signer, audit.Options{})
+	defer log.Close()
+	fmt.Fprintln(m.stdout, "2. ingest, each file through its force's profile (victims' identities sealed):")
+	if err := ingestSet(ctx, m, s, log, set); err != nil {
 		return err
 	}
 	if err := reportHoldings(ctx, m, s); err != nil {
@@ -67,8 +97,33 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	err = log.Record(ctx, audit.Entry{Actor: audit.System, ActorLogin: "caselink demo", Action: audit.Combination, RecordKind: "link_run",
+		RecordIDs: []string{rep.RunID}, Purpose: "demo", Origin: cliOrigin(m)})
+	if err != nil {
+		return err
+	}
 	printLinkReport(m.stdout, rep)
+	if err := log.Close(); err != nil {
+		return err
+	}
+	verifier, err := ring.AuditVerifier()
+	if err != nil {
+		return err
+	}
+	audited, err := audit.Verify(ctx, s, verifier)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "\n5. the audit log holds %d entries under %d signed checkpoints, and verifies whole\n", audited.Entries, audited.Checkpoints)
 	return nil
+}
+
+// orEnv names where the keys came from when no file was named.
+func orEnv(path string) string {
+	if path == "" {
+		return "from the environment"
+	}
+	return path
 }
 
 func forceDirs(set string) []string {
@@ -78,16 +133,22 @@ func forceDirs(set string) []string {
 
 // ingestSet loads every export of a synthetic data set, saying what each
 // file held.
-func ingestSet(ctx context.Context, m *Main, s *store.Store, set string) error {
-	return ingest.IngestSet(ctx, s, set, ingest.Options{LoadedBy: "caselink demo"}, func(name string, rep *ingest.Report) {
+func ingestSet(ctx context.Context, m *Main, s *store.Store, log *audit.Log, set string) error {
+	var failed error
+	err := ingest.IngestSet(ctx, s, set, ingest.Options{LoadedBy: "caselink demo"}, func(name string, rep *ingest.Report) {
 		if rep.AlreadyLoaded {
 			fmt.Fprintf(m.stdout, "   %-56s already loaded\n", name)
 			return
+		}
+		if failed == nil {
+			failed = log.Record(ctx, audit.Entry{Actor: audit.System, ActorLogin: "caselink demo", Action: audit.Collection,
+				RecordKind: "source", RecordIDs: []string{rep.Source.ID}, Purpose: "demo", Origin: cliOrigin(m), Detail: name})
 		}
 		c := rep.Counts
 		fmt.Fprintf(m.stdout, "   %-56s %6d rows: %5d cases %6d people %6d events %5d links, %d quarantined\n",
 			name, rep.Rows, c.Cases, c.Mentions, c.Events, c.Involvements, rep.Quarantined)
 	})
+	return errors.Join(err, failed)
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {

@@ -7,6 +7,8 @@ import (
 	"os/user"
 	"time"
 
+	"github.com/caselink/caselink/internal/access"
+	"github.com/caselink/caselink/internal/audit"
 	"github.com/caselink/caselink/internal/ingest"
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/store"
@@ -14,9 +16,8 @@ import (
 
 func runIngest(ctx context.Context, m *Main, args []string) error {
 	fs := m.flags("ingest")
-	db := m.dbFlag(fs)
+	db := m.dbFlags(fs)
 	profile := fs.String("profile", "", "the mapping profile of the files (required)")
-	by := fs.String("by", whoami(m), "who is loading the files (default: USER, or the account running caselink)")
 	files, err := m.parseWithArgs(fs, args)
 	if err != nil {
 		return err
@@ -25,24 +26,28 @@ func runIngest(ctx context.Context, m *Main, args []string) error {
 		fs.Usage()
 		return pole.Invalid("profile", "ingest needs --profile and at least one export file")
 	}
-	if *by == "" {
-		return pole.Invalid("by", "say who is loading the files with --by (or USER)")
-	}
 	p, err := ingest.LoadProfile(*profile)
 	if err != nil {
 		return err
 	}
-	s, err := open(ctx, *db)
+	x, err := m.openSession(ctx, db, access.SourceIngest, access.Resource{Kind: "source", Force: p.Force})
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer x.Close()
 	for _, f := range files {
 		prog := newProgress(m, f)
-		rep, err := ingest.Ingest(ctx, s, p, f, ingest.Options{LoadedBy: *by, Progress: prog.show})
+		rep, err := ingest.Ingest(ctx, x.st, p, f, ingest.Options{LoadedBy: x.who.Login, Progress: prog.show})
 		prog.done()
 		if err != nil {
 			return err
+		}
+		if !rep.AlreadyLoaded {
+			err := x.record(ctx, audit.Entry{Action: audit.Collection, RecordKind: "source", RecordIDs: []string{rep.Source.ID},
+				Purpose: "ingest " + p.Force + " export", Detail: fmt.Sprintf("%s: %d cases, %d person records stored, %d updated", f, rep.Counts.Cases, rep.Counts.Mentions, rep.Counts.MentionsUpdated)})
+			if err != nil {
+				return err
+			}
 		}
 		if rep.AlreadyLoaded {
 			fmt.Fprintf(m.stdout, "%s: already loaded as source %s on %s; nothing changed\n", f, rep.Source.ID, rep.Source.CreatedAt.Format(time.DateTime))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/caselink/caselink/internal/access"
+	"github.com/caselink/caselink/internal/audit"
 	"github.com/caselink/caselink/internal/linkage"
 	"github.com/caselink/caselink/internal/linkage/linkrun"
 	"github.com/caselink/caselink/internal/pole"
@@ -34,24 +37,30 @@ func runLink(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	fs := m.flags("link")
-	db := m.dbFlag(fs)
+	db := m.dbFlags(fs)
 	full := fs.Bool("full", false, "re-cluster every record, not only new and changed ones (entity ids carry over)")
 	retrain := fs.Bool("retrain", false, "estimate a new model even if one is saved")
 	asJSON := fs.Bool("json", false, "print the run's report as JSON")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
-	s, err := open(ctx, *db)
+	x, err := m.openSession(ctx, db, access.LinkRun, access.Resource{Kind: "link_run"})
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer x.Close()
+	s := x.st
 	if limit := debug.SetMemoryLimit(-1); limit == math.MaxInt64 {
 		// No GOMEMLIMIT given: keep the heap near what a million
 		// mentions need rather than let it double.
 		debug.SetMemoryLimit(linkrun.MemoryLimit)
 	}
 	rep, err := linkrun.Run(ctx, s, linkrun.Options{Full: *full, Retrain: *retrain})
+	if err != nil {
+		return err
+	}
+	err = x.record(ctx, audit.Entry{Action: audit.Combination, RecordKind: "link_run", RecordIDs: []string{rep.RunID},
+		Purpose: "link person records across forces", Detail: fmt.Sprintf("%d records, %d people", rep.Records, rep.Entities)})
 	if err != nil {
 		return err
 	}
@@ -101,19 +110,19 @@ func printLinkReport(w io.Writer, rep *linkrun.Report) {
 	}
 }
 
-// openRecords opens the store and reads its person records as linkage
-// sees them; the caller closes the store.
-func openRecords(ctx context.Context, dsn string) (*store.Store, *linkrun.Data, error) {
-	s, err := open(ctx, dsn)
+// openRecords opens a session for a and reads the person records as
+// linkage sees them; the caller closes the session.
+func (m *Main) openRecords(ctx context.Context, db *dbFlags, a access.Action) (*session, *linkrun.Data, error) {
+	x, err := m.openSession(ctx, db, a, access.Resource{Kind: "mention"})
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := linkrun.Load(ctx, s)
+	d, err := linkrun.Load(ctx, x.st)
 	if err != nil {
-		s.Close()
+		x.Close()
 		return nil, nil, err
 	}
-	return s, d, nil
+	return x, d, nil
 }
 
 // recordRef finds a record by mention id or by SOURCE:RECORD_ID, where
@@ -148,9 +157,11 @@ func savedModel(ctx context.Context, s *store.Store) (*linkage.Model, int, error
 func runLinkExplain(ctx context.Context, m *Main, args []string) error {
 	fs := m.flags("link")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: caselink link explain [--db DSN] RECORD RECORD\n\nShow each field's comparison level and weight for two person records, given as mention ids or SOURCE:RECORD_ID.")
+		fmt.Fprintln(fs.Output(), "Usage: caselink link explain --purpose WHY [--db DSN] RECORD RECORD\n\nShow each field's comparison level and weight for two person records, given as mention ids or SOURCE:RECORD_ID.\nA victim's values stay sealed; the levels and weights still show.")
+		fs.PrintDefaults()
 	}
-	db := m.dbFlag(fs)
+	db := m.dbFlags(fs)
+	purpose := purposeFlag(fs)
 	refs, err := m.parseWithArgs(fs, args)
 	if err != nil {
 		return err
@@ -159,11 +170,15 @@ func runLinkExplain(ctx context.Context, m *Main, args []string) error {
 		fs.Usage()
 		return pole.Invalid("arguments", "link explain takes two records, got %d", len(refs))
 	}
-	s, d, err := openRecords(ctx, *db)
+	if err := needPurpose(*purpose); err != nil {
+		return err
+	}
+	x, d, err := m.openRecords(ctx, db, access.LinkExplain)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer x.Close()
+	s := x.st
 	model, version, err := savedModel(ctx, s)
 	if err != nil {
 		return err
@@ -176,12 +191,32 @@ func runLinkExplain(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	a, b := d.Records[i], d.Records[j]
+	// Each record is read through the guard: the policy decides, the read
+	// is audited, and a victim comes back as a pseudonym.
+	ma, err := x.guard.FindMention(ctx, x.request(*purpose), a.Key)
+	if err != nil {
+		return err
+	}
+	mb, err := x.guard.FindMention(ctx, x.request(*purpose), b.Key)
+	if err != nil {
+		return err
+	}
 	e, err := linkage.Explain(d.Records, model, i, j)
 	if err != nil {
 		return err
 	}
-	a, b := d.Records[i], d.Records[j]
-	fmt.Fprintf(m.stdout, "first:  %s:%s %s %s\nsecond: %s:%s %s %s\nmodel version %d\n\n", a.Source, a.ID, a.Forename, a.Surname, b.Source, b.ID, b.Forename, b.Surname, version)
+	if ma.Role == pole.RoleVictim {
+		for k := range e.Fields {
+			e.Fields[k].A = "(sealed)"
+		}
+	}
+	if mb.Role == pole.RoleVictim {
+		for k := range e.Fields {
+			e.Fields[k].B = "(sealed)"
+		}
+	}
+	fmt.Fprintf(m.stdout, "first:  %s:%s %s\nsecond: %s:%s %s\nmodel version %d\n\n", a.Source, a.ID, shownName(ma), b.Source, b.ID, shownName(mb), version)
 	fmt.Fprint(m.stdout, e.String())
 	ea, _ := s.EntityOfMention(ctx, a.Key)
 	eb, _ := s.EntityOfMention(ctx, b.Key)
@@ -199,22 +234,37 @@ func runLinkExplain(ctx context.Context, m *Main, args []string) error {
 func runLinkExport(ctx context.Context, m *Main, args []string) error {
 	fs := m.flags("link")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: caselink link export --out FILE [--db DSN]\n\nWrite source,record_id,entity_id for every person record.")
+		fmt.Fprintln(fs.Output(), "Usage: caselink link export --out FILE --purpose WHY [--db DSN]\n\nWrite source,record_id,entity_id for every person record.")
+		fs.PrintDefaults()
 	}
-	db := m.dbFlag(fs)
+	db := m.dbFlags(fs)
 	out := fs.String("out", "", "CSV file to write")
+	purpose := purposeFlag(fs)
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return pole.Invalid("out", "link export needs --out FILE")
 	}
-	s, d, err := openRecords(ctx, *db)
+	if err := needPurpose(*purpose); err != nil {
+		return err
+	}
+	x, d, err := m.openRecords(ctx, db, access.LinkExport)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer x.Close()
+	s := x.st
 	members, err := s.EntityMembers(ctx)
+	if err != nil {
+		return err
+	}
+	run, err := s.LatestLinkRun(ctx)
+	if err != nil {
+		return err
+	}
+	err = x.record(ctx, audit.Entry{Action: audit.Disclosure, RecordKind: "link_run", RecordIDs: []string{run.ID}, Purpose: *purpose,
+		Recipient: x.who.Login + " (file " + *out + ")", Detail: fmt.Sprintf("every person record's entity: %d rows", len(d.Records))})
 	if err != nil {
 		return err
 	}
@@ -270,27 +320,42 @@ var labelHeader = []string{"unique_id_l", "source_dataset_l", "unique_id_r", "so
 func runLinkReview(ctx context.Context, m *Main, args []string) error {
 	fs := m.flags("link")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: caselink link review (--export FILE [--limit N] | --import FILE --by NAME) [--db DSN]\n\nExport the uncertain pairs for clerical review, or import reviewed pairs\n(clerical_match_score 1 = same, 0 = different, anything between = unsure).")
+		fmt.Fprintln(fs.Output(), "Usage: caselink link review (--export FILE [--limit N] --purpose WHY | --import FILE) [--db DSN]\n\nExport the uncertain pairs for clerical review, or import reviewed pairs\n(clerical_match_score 1 = same, 0 = different, anything between = unsure).\nImported judgements are made by the holder of the API token.")
 		fs.PrintDefaults()
 	}
-	db := m.dbFlag(fs)
+	db := m.dbFlags(fs)
 	export := fs.String("export", "", "write the pairs awaiting review to this CSV file")
 	limit := fs.Int("limit", 1000, "most pairs to export")
 	imp := fs.String("import", "", "read reviewed pairs from this CSV file")
-	by := fs.String("by", "", "who reviewed the imported pairs")
+	purpose := purposeFlag(fs)
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	if (*export == "") == (*imp == "") {
 		return pole.Invalid("flags", "link review needs exactly one of --export FILE and --import FILE")
 	}
-	s, d, err := openRecords(ctx, *db)
+	if *export != "" {
+		if err := needPurpose(*purpose); err != nil {
+			return err
+		}
+	}
+	x, d, err := m.openRecords(ctx, db, access.LinkJudge)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer x.Close()
+	s := x.st
 	if *export != "" {
 		pairs, err := s.ReviewPairs(ctx, *limit)
+		if err != nil {
+			return err
+		}
+		ids := []string{}
+		for _, p := range pairs {
+			ids = append(ids, p.A, p.B)
+		}
+		err = x.record(ctx, audit.Entry{Action: audit.Disclosure, RecordKind: "mention", RecordIDs: ids, Purpose: *purpose,
+			Recipient: x.who.Login + " (file " + *export + ")", Detail: fmt.Sprintf("%d pairs for clerical review", len(pairs))})
 		if err != nil {
 			return err
 		}
@@ -311,12 +376,20 @@ func runLinkReview(ctx context.Context, m *Main, args []string) error {
 		}
 		return err
 	}
-	if *by == "" {
-		return pole.Invalid("by", "imported judgements need the name of who made them: --by NAME")
-	}
-	js, err := readLabels(*imp, d, *by)
+	js, err := readLabels(*imp, d, x.who.Login)
 	if err != nil {
 		return err
+	}
+	ids := []string{}
+	for _, j := range js {
+		ids = append(ids, j.A, j.B)
+	}
+	if len(js) > 0 {
+		err = x.record(ctx, audit.Entry{Action: audit.Alteration, RecordKind: "mention", RecordIDs: ids, Purpose: "clerical review of links",
+			Detail: fmt.Sprintf("%d judgements imported from %s", len(js), *imp)})
+		if err != nil {
+			return err
+		}
 	}
 	if err := s.SaveJudgements(ctx, js); err != nil {
 		return err
@@ -390,10 +463,10 @@ func readLabels(path string, d *linkrun.Data, by string) ([]store.Judgement, err
 func runLinkUnmerge(ctx context.Context, m *Main, args []string) error {
 	fs := m.flags("link")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: caselink link unmerge --by NAME [--db DSN] CHANGE_ID\n\nUndo a merge: its records go back to the person they came from, and stay apart in later runs.")
+		fmt.Fprintln(fs.Output(), "Usage: caselink link unmerge [--db DSN] CHANGE_ID\n\nUndo a merge: its records go back to the person they came from, and stay apart in later runs.\nThe unmerge is made by the holder of the API token.")
+		fs.PrintDefaults()
 	}
-	db := m.dbFlag(fs)
-	by := fs.String("by", "", "who undoes the merge")
+	db := m.dbFlags(fs)
 	ids, err := m.parseWithArgs(fs, args)
 	if err != nil {
 		return err
@@ -401,18 +474,43 @@ func runLinkUnmerge(ctx context.Context, m *Main, args []string) error {
 	if len(ids) != 1 {
 		return pole.Invalid("arguments", "link unmerge takes one change id")
 	}
-	if *by == "" {
-		return pole.Invalid("by", "an unmerge needs the name of who made it: --by NAME")
-	}
-	s, err := open(ctx, *db)
+	x, err := m.openSession(ctx, db, access.LinkJudge, access.Resource{Kind: "entity_change", ID: ids[0]})
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	c, err := linkrun.Unmerge(ctx, s, ids[0], *by, time.Now().UTC())
+	defer x.Close()
+	s := x.st
+	err = x.record(ctx, audit.Entry{Action: audit.Alteration, RecordKind: "entity_change", RecordIDs: []string{ids[0]},
+		Purpose: "undo a merge", Detail: "unmerge"})
+	if err != nil {
+		return err
+	}
+	c, err := linkrun.Unmerge(ctx, s, ids[0], x.who.Login, time.Now().UTC())
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(m.stdout, "undid merge %s: %d records moved back to person %s\n", ids[0], len(c.Mentions), c.OtherID)
 	return nil
+}
+
+// purposeFlag adds --purpose: s62 asks that every consultation and
+// disclosure of personal data give its justification.
+func purposeFlag(fs *flag.FlagSet) *string {
+	return fs.String("purpose", "", "why the records are needed; the audit log keeps it (required)")
+}
+
+func needPurpose(p string) error {
+	if strings.TrimSpace(p) == "" {
+		return pole.Invalid("purpose", "say why the records are needed with --purpose; the audit log keeps it")
+	}
+	return nil
+}
+
+// shownName is how a person record is named on screen: a victim by
+// pseudonym, anyone else by name.
+func shownName(m *pole.Mention) string {
+	if m.Role == pole.RoleVictim {
+		return m.Pseudonym + " (victim)"
+	}
+	return strings.TrimSpace(m.Forename + " " + m.Surname)
 }

@@ -10,12 +10,13 @@ import (
 
 	"github.com/caselink/caselink/internal/ingest"
 	"github.com/caselink/caselink/internal/pole"
-	"github.com/caselink/caselink/internal/store"
+	"github.com/caselink/caselink/internal/store/storetest"
 )
 
-// linkedDB writes a small synthetic data set, ingests it through the CLI
-// and links it, returning the database and the data set's folder.
-func linkedDB(t *testing.T) (db, set string) {
+// linkedDB writes a small synthetic data set, ingests it and links it
+// through the CLI as a national analyst, returning the database, the data
+// set's folder and the analyst's environment.
+func linkedDB(t *testing.T) (db, set string, env map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
 	set = filepath.Join(dir, "synth")
@@ -23,18 +24,12 @@ func linkedDB(t *testing.T) (db, set string) {
 	if _, _, err := run(t, nil, "synth", "--out", set, "--people", "600", "--quiet"); err != nil {
 		t.Fatal(err)
 	}
-	s, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.Open(t, db)
 	if err := ingest.IngestSet(context.Background(), s, set, ingest.Options{LoadedBy: "test"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
-	out, _, err := run(t, nil, "link", "--db", db)
+	env = actingAs(t, db, pole.RoleNationalAnalyst, "")
+	out, _, err := run(t, env, "link", "--db", db)
 	if err != nil {
 		t.Fatalf("link: %v", err)
 	}
@@ -43,13 +38,13 @@ func linkedDB(t *testing.T) (db, set string) {
 			t.Errorf("link output lacks %q:\n%s", want, out)
 		}
 	}
-	return db, set
+	return db, set, env
 }
 
 func TestLinkExportWritesEveryPersonRecordWithItsEntity(t *testing.T) {
-	db, _ := linkedDB(t)
+	db, _, env := linkedDB(t)
 	file := filepath.Join(t.TempDir(), "entities.csv")
-	if _, _, err := run(t, nil, "link", "export", "--db", db, "--out", file); err != nil {
+	if _, _, err := run(t, env, "link", "export", "--db", db, "--out", file, "--purpose", "test"); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(file)
@@ -74,16 +69,16 @@ func TestLinkExportWritesEveryPersonRecordWithItsEntity(t *testing.T) {
 	if !sources["south-yorkshire/sy_nominal_index.csv"] {
 		t.Errorf("no records of the nominal-index source in %v", sources)
 	}
-	again, _, err := run(t, nil, "link", "--db", db)
+	again, _, err := run(t, env, "link", "--db", db)
 	if err != nil || !strings.Contains(again, "0 new") {
 		t.Fatalf("second link: %v\n%s", err, again)
 	}
 }
 
 func TestLinkExplainShowsEachFieldsLevelAndWeight(t *testing.T) {
-	db, _ := linkedDB(t)
+	db, _, env := linkedDB(t)
 	file := filepath.Join(t.TempDir(), "entities.csv")
-	if _, _, err := run(t, nil, "link", "export", "--db", db, "--out", file); err != nil {
+	if _, _, err := run(t, env, "link", "export", "--db", db, "--out", file, "--purpose", "test"); err != nil {
 		t.Fatal(err)
 	}
 	f, _ := os.Open(file)
@@ -102,7 +97,7 @@ func TestLinkExplainShowsEachFieldsLevelAndWeight(t *testing.T) {
 	if a == nil {
 		t.Fatal("no entity with two records")
 	}
-	out, _, err := run(t, nil, "link", "explain", "--db", db, a[0]+":"+a[1], b[0]+":"+b[1])
+	out, _, err := run(t, env, "link", "explain", "--db", db, "--purpose", "test", a[0]+":"+a[1], b[0]+":"+b[1])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,16 +106,16 @@ func TestLinkExplainShowsEachFieldsLevelAndWeight(t *testing.T) {
 			t.Errorf("explain lacks %q:\n%s", want, out)
 		}
 	}
-	if _, _, err := run(t, nil, "link", "explain", "--db", db, "nosuch:1", b[0]+":"+b[1]); pole.ErrorCode(err) != pole.ENOTFOUND {
+	if _, _, err := run(t, env, "link", "explain", "--db", db, "--purpose", "test", "nosuch:1", b[0]+":"+b[1]); pole.ErrorCode(err) != pole.ENOTFOUND {
 		t.Errorf("explain of an unknown record: %v, want ENOTFOUND", err)
 	}
 }
 
 func TestLinkReviewExportsPairsAndImportsJudgements(t *testing.T) {
-	db, _ := linkedDB(t)
+	db, _, env := linkedDB(t)
 	dir := t.TempDir()
 	queue := filepath.Join(dir, "queue.csv")
-	if _, _, err := run(t, nil, "link", "review", "--db", db, "--export", queue); err != nil {
+	if _, _, err := run(t, env, "link", "review", "--db", db, "--export", queue, "--purpose", "test"); err != nil {
 		t.Fatal(err)
 	}
 	f, _ := os.Open(queue)
@@ -144,7 +139,7 @@ func TestLinkReviewExportsPairsAndImportsJudgements(t *testing.T) {
 	w, _ := os.Create(reviewed)
 	csv.NewWriter(w).WriteAll(rows)
 	w.Close()
-	out, _, err := run(t, nil, "link", "review", "--db", db, "--import", reviewed, "--by", "reviewer")
+	out, _, err := run(t, env, "link", "review", "--db", db, "--import", reviewed)
 	if err != nil || !strings.Contains(out, "imported") {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
@@ -153,11 +148,11 @@ func TestLinkReviewExportsPairsAndImportsJudgements(t *testing.T) {
 	w, _ = os.Create(reviewed)
 	csv.NewWriter(w).WriteAll(rows)
 	w.Close()
-	_, _, err = run(t, nil, "link", "review", "--db", db, "--import", reviewed, "--by", "reviewer")
+	_, _, err = run(t, env, "link", "review", "--db", db, "--import", reviewed)
 	if pole.ErrorCode(err) != pole.EINVALID || !strings.Contains(err.Error(), "line 2, clerical_match_score") {
 		t.Fatalf("bad score: %v, want EINVALID naming line 2 and the field", err)
 	}
-	if _, _, err := run(t, nil, "link", "--db", db, "--full"); err != nil {
+	if _, _, err := run(t, env, "link", "--db", db, "--full"); err != nil {
 		t.Fatal(err)
 	}
 }
