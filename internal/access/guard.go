@@ -12,9 +12,11 @@ import (
 )
 
 // Recorder is where the Guard writes what it allowed and refused; an
-// *audit.Log. Record returns once the entry is durable.
+// *audit.Log. Record returns once the entry is committed; Queue once it is
+// in the next commit, for routine consultations (see audit.Log.Queue).
 type Recorder interface {
 	Record(ctx context.Context, e audit.Entry) error
+	Queue(ctx context.Context, e audit.Entry) error
 }
 
 // Guard is the way to personal data for people: every read passes Decide,
@@ -330,7 +332,13 @@ func (g *Guard) record(ctx context.Context, rq Request, a audit.Action, kind str
 		// search, recorded as such.
 		e.Action = "search"
 	}
-	if err := g.log.Record(ctx, e); err != nil {
+	// A routine consultation is queued, so that auditing it costs a read
+	// little; a reveal or a refusal waits for its commit.
+	write := g.log.Record
+	if out == audit.Allowed && (e.Action == audit.Consultation || e.Action == "search") {
+		write = g.log.Queue
+	}
+	if err := write(ctx, e); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil

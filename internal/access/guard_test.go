@@ -42,7 +42,7 @@ type holding struct {
 
 var hashSeq atomic.Int64
 
-func newWorld(t *testing.T, st *store.Store) *world {
+func newWorld(t testing.TB, st *store.Store) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{st: st, users: map[pole.AccessRole]Principal{}}

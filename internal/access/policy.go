@@ -208,13 +208,15 @@ func Decide(p Principal, a Action, r Resource) Decision {
 	if r.Team != "" && !slices.Contains(p.Teams, r.Team) {
 		return deny("%s %s is restricted to case team %s", r.Kind, r.ID, r.Team)
 	}
+	// Allowing is the common path, on every read: its reasons are joined,
+	// not formatted.
 	switch {
 	case r.Force == "" && reach == AnyForce:
-		return Decision{Allowed: true, AllForces: true, Reason: fmt.Sprintf("%s may %s across forces", p.Login, a)}
+		return Decision{Allowed: true, AllForces: true, Reason: p.Login + " may " + string(a) + " across forces"}
 	case r.Force == "":
-		return Decision{Allowed: true, Forces: []string{p.Force}, Reason: fmt.Sprintf("%s may %s within %s", p.Login, a, p.Force)}
+		return Decision{Allowed: true, Forces: []string{p.Force}, Reason: p.Login + " may " + string(a) + " within " + p.Force}
 	case reach == AnyForce, r.Force == p.Force:
-		return Decision{Allowed: true, Reason: fmt.Sprintf("%s may %s on %s data", p.Login, a, r.Force)}
+		return Decision{Allowed: true, Reason: p.Login + " may " + string(a) + " on " + r.Force + " data"}
 	}
 	return deny("%s belongs to %s; %s %s is held by %s", p.Login, p.Force, r.Kind, r.ID, r.Force)
 }

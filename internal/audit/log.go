@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -46,6 +47,10 @@ type Log struct {
 	quit    chan struct{}
 	stopped chan struct{}
 
+	// failed holds the error of the last append of queued entries that
+	// failed, until an append succeeds; Queue refuses while it is set.
+	failed atomic.Pointer[error]
+
 	// mu guards closed; Record holds it for reading while it queues, so
 	// that once Close holds it nothing more can be queued.
 	mu     sync.RWMutex
@@ -64,6 +69,11 @@ type request struct {
 	row  store.AuditRow
 	done chan error
 }
+
+// linger is how long a batch of queued entries, none of them waited on,
+// waits for more before it is appended: the window in which a crash could
+// lose a queued entry grows by it, and the cost of auditing a read falls.
+const linger = 5 * time.Millisecond
 
 // ErrClosed is returned by Record after Close.
 var ErrClosed = pole.Errorf(pole.EINTERNAL, "the audit log is closed")
@@ -95,7 +105,26 @@ func New(st *store.Store, signer note.Signer, opts Options) *Log {
 // Seq, At and hashes are set by the log. A ctx that ends first makes Record
 // return ctx's error; the entry may still be appended.
 func (l *Log) Record(ctx context.Context, e Entry) error {
-	const op = "audit.Record"
+	return l.add(ctx, "audit.Record", e, true)
+}
+
+// Queue appends e to the log without waiting for the commit: the entry is
+// in the next transaction, which starts as soon as the one before ends, so
+// it is durable within a transaction's time (milliseconds), and Close
+// commits whatever is queued. It is for routine consultations, where
+// waiting for each commit would cost a read several times its own price;
+// a disclosure, a reveal or a refusal is recorded with Record. Once an
+// append of queued entries has failed, Queue refuses until an append
+// succeeds again, so that reads stop rather than go unrecorded.
+func (l *Log) Queue(ctx context.Context, e Entry) error {
+	const op = "audit.Queue"
+	if err := l.failed.Load(); err != nil {
+		return pole.E(op, *err)
+	}
+	return l.add(ctx, op, e, false)
+}
+
+func (l *Log) add(ctx context.Context, op string, e Entry, wait bool) error {
 	if e.Outcome == "" {
 		e.Outcome = Allowed
 	}
@@ -105,7 +134,10 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 	e.Seq, e.PrevHash, e.Hash = 0, nil, nil
 	e.At = l.now().UTC().Truncate(time.Microsecond)
 	e.RecordIDs = slices.Clone(e.RecordIDs)
-	req := &request{row: e.row(), done: make(chan error, 1)}
+	req := &request{row: e.row()}
+	if wait {
+		req.done = make(chan error, 1)
+	}
 
 	l.mu.RLock()
 	if l.closed {
@@ -119,7 +151,9 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 		return pole.E(op, ctx.Err())
 	}
 	l.mu.RUnlock()
-
+	if !wait {
+		return nil
+	}
 	select {
 	case err := <-req.done:
 		return pole.E(op, err)
@@ -172,14 +206,35 @@ func (l *Log) run() {
 
 func (l *Log) append(first *request) {
 	batch := []*request{first}
+	waiting := first.done != nil
 gather:
 	for len(batch) < l.max {
 		select {
 		case r := <-l.queue:
 			batch = append(batch, r)
+			waiting = waiting || r.done != nil
 		default:
 			break gather
 		}
+	}
+	// When no caller waits on this batch, it lingers a moment for more
+	// queued entries, so that a stream of reads shares transactions instead
+	// of paying one each; a caller that waits ends the lingering.
+	if !waiting && len(batch) < l.max {
+		timer := time.NewTimer(linger)
+	lingering:
+		for len(batch) < l.max && !waiting {
+			select {
+			case r := <-l.queue:
+				batch = append(batch, r)
+				waiting = r.done != nil
+			case <-timer.C:
+				break lingering
+			case <-l.quit:
+				break lingering
+			}
+		}
+		timer.Stop()
 	}
 	ctx := context.Background() // the batch is many callers'; each waits on its own ctx
 	err := l.st.AppendAudit(ctx, func(next int64, prev []byte) ([]store.AuditRow, error) {
@@ -190,12 +245,25 @@ gather:
 		link(rows, next, prev)
 		return rows, nil
 	})
+	queued := 0
 	for _, r := range batch {
-		r.done <- err
+		if r.done != nil {
+			r.done <- err
+		} else {
+			queued++
+		}
 	}
 	if err != nil {
+		if queued > 0 {
+			l.failed.Store(&err)
+			l.lastErr = err
+			if l.logger != nil {
+				l.logger.Error("audit entries lost: their append failed", slog.Int("entries", queued), slog.Any("err", err))
+			}
+		}
 		return
 	}
+	l.failed.Store(nil)
 	l.since += len(batch)
 	if l.every > 0 && l.since >= l.every {
 		l.since = 0
