@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"slices"
 	"strings"
@@ -70,13 +71,58 @@ var (
 
 const maxTokenName = 100
 
-func (s *Store) userValues(u *pole.User) []any {
+// userValues is u's row. A second-factor secret is sealed like a victim's
+// identity: whoever reads the database must not be able to make codes.
+func (s *Store) userValues(u *pole.User) ([]any, error) {
 	roles := make([]string, len(u.Roles))
 	for i, r := range u.Roles {
 		roles[i] = string(r)
 	}
+	secret := ""
+	if u.TOTPSecret != "" {
+		if s.sealer == nil {
+			return nil, errNoKey("a second-factor secret")
+		}
+		keyID, sealed, err := s.sealer.SealBytes(totpRow(u.ID), []byte(u.TOTPSecret))
+		if err != nil {
+			return nil, err
+		}
+		secret = sealedPrefix + keyID + ":" + base64.StdEncoding.EncodeToString(sealed)
+	}
 	return []any{u.ID, u.Login, u.Name, u.Force, jsonStrings(roles), jsonStrings(u.Teams), u.Disabled,
-		u.PasswordHash, u.TOTPSecret, s.eng.timeValue(u.CreatedAt), s.eng.timeValue(u.UpdatedAt), u.Version}
+		u.PasswordHash, secret, s.eng.timeValue(u.CreatedAt), s.eng.timeValue(u.UpdatedAt), u.Version}, nil
+}
+
+// sealedPrefix starts a sealed second-factor secret as stored: the key id
+// and the sealed bytes in base64 follow.
+const sealedPrefix = "sealed:"
+
+func totpRow(userID string) string { return "user/" + userID + "/totp" }
+
+// scanUserOpen scans a user and opens the second-factor secret.
+func (s *Store) scanUserOpen(r scanner) (*pole.User, error) {
+	u, err := scanUser(r)
+	if err != nil || u.TOTPSecret == "" {
+		return u, err
+	}
+	rest, ok := strings.CutPrefix(u.TOTPSecret, sealedPrefix)
+	keyID, enc, ok2 := strings.Cut(rest, ":")
+	if !ok || !ok2 {
+		return nil, pole.Errorf(pole.EINTERNAL, "user %s: the stored second-factor secret is not sealed", u.ID)
+	}
+	sealed, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil {
+		return nil, err
+	}
+	if s.sealer == nil {
+		return nil, errNoKey("a second-factor secret")
+	}
+	plain, err := s.sealer.OpenBytes(totpRow(u.ID), keyID, sealed)
+	if err != nil {
+		return nil, pole.Errorf(pole.EINTERNAL, "user %s: the second-factor secret does not open: %v", u.ID, err)
+	}
+	u.TOTPSecret = string(plain)
+	return u, nil
 }
 
 func scanUser(r scanner) (*pole.User, error) {
@@ -116,7 +162,11 @@ func (s *Store) CreateUser(ctx context.Context, u *pole.User) error {
 	if err := next.Validate(); err != nil {
 		return pole.E(op, err)
 	}
-	_, err := s.w.ExecContext(ctx, s.eng.rebind(insertSQL("users", userColumns)), s.userValues(&next)...)
+	vals, err := s.userValues(&next)
+	if err != nil {
+		return pole.E(op, err)
+	}
+	_, err = s.w.ExecContext(ctx, s.eng.rebind(insertSQL("users", userColumns)), vals...)
 	if err != nil {
 		return pole.E(op, s.classify(err, "a user with login "+next.Login+" is already stored"))
 	}
@@ -130,7 +180,7 @@ func (s *Store) FindUserByID(ctx context.Context, id string) (*pole.User, error)
 	if err := notFoundUnlessID("user", id); err != nil {
 		return nil, pole.E(op, err)
 	}
-	u, err := scanUser(s.r.QueryRowContext(ctx, s.eng.rebind(userSelect+" WHERE id = ?"), id))
+	u, err := s.scanUserOpen(s.r.QueryRowContext(ctx, s.eng.rebind(userSelect+" WHERE id = ?"), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, pole.E(op, pole.Errorf(pole.ENOTFOUND, "no user with id %s", id))
 	}
@@ -140,7 +190,7 @@ func (s *Store) FindUserByID(ctx context.Context, id string) (*pole.User, error)
 // FindUserByLogin returns the user who signs in as login, or ENOTFOUND.
 func (s *Store) FindUserByLogin(ctx context.Context, login string) (*pole.User, error) {
 	const op = "store.FindUserByLogin"
-	u, err := scanUser(s.r.QueryRowContext(ctx, s.eng.rebind(userSelect+" WHERE login = ?"), login))
+	u, err := s.scanUserOpen(s.r.QueryRowContext(ctx, s.eng.rebind(userSelect+" WHERE login = ?"), login))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, pole.E(op, pole.Errorf(pole.ENOTFOUND, "no user with login %q", login))
 	}
@@ -162,7 +212,7 @@ func (s *Store) FindUsers(ctx context.Context, f UserFilter) ([]*pole.User, int,
 	if err != nil {
 		return nil, 0, pole.E(op, err)
 	}
-	list, err := queryAll(ctx, s.r, s.eng.rebind(q), w.args, scanUser)
+	list, err := queryAll(ctx, s.r, s.eng.rebind(q), w.args, s.scanUserOpen)
 	if err != nil {
 		return nil, 0, pole.E(op, err)
 	}
@@ -192,7 +242,10 @@ func (s *Store) UpdateUser(ctx context.Context, u *pole.User) error {
 		if err := next.Validate(); err != nil {
 			return err
 		}
-		vals := s.userValues(&next)
+		vals, err := s.userValues(&next)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, s.eng.rebind(updateSQL("users", userColumns)), append(vals[1:], next.ID, u.Version)...)
 		if err != nil {
 			return s.classify(err, "a user with login "+next.Login+" is already stored")

@@ -247,3 +247,30 @@ func TestAVictimsEarlierIdentityStaysSealedInHistory(t *testing.T) {
 		}
 	})
 }
+
+func TestASecondFactorSecretIsSealedInTheDatabaseFile(t *testing.T) {
+	dsn := storetest.SQLiteDSN(t)
+	s := storetest.Open(t, dsn)
+	const secret = "JBSWY3DPEHPK3PXPQRSTUVWXYZ234567"
+	u := &pole.User{Login: "dc-ash", Name: "DC Ash", Force: "kent", Roles: []pole.AccessRole{pole.RoleForceInvestigator}, PasswordHash: "-", TOTPSecret: secret}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindUserByLogin(ctx, "dc-ash")
+	if err != nil || got.TOTPSecret != secret {
+		t.Fatalf("read back: %q (%v), want the secret", got.TOTPSecret, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(strings.TrimPrefix(dsn, "sqlite:") + "*")
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("%s holds the second-factor secret in the clear", filepath.Base(f))
+		}
+	}
+}
