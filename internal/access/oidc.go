@@ -172,11 +172,33 @@ func NewOIDC(ctx context.Context, a *Authenticator, c OIDCConfig) (*OIDC, error)
 	if claim == "" {
 		claim = DefaultOIDCLoginClaim
 	}
+	var meta struct {
+		AuthMethods      []string `json:"token_endpoint_auth_methods_supported"`
+		ChallengeMethods []string `json:"code_challenge_methods_supported"`
+	}
+	if err := provider.Claims(&meta); err != nil {
+		return nil, pole.E(op, fmt.Errorf("discovery at %s: %w", c.Issuer, err))
+	}
+	// A provider without PKCE ignores the challenge, and the code would be
+	// unguarded; one that does not say is trusted to have it.
+	if len(meta.ChallengeMethods) > 0 && !slices.Contains(meta.ChallengeMethods, "S256") {
+		return nil, pole.E(op, pole.Invalid("oidc-issuer", "the provider does not offer PKCE with S256, only %q", meta.ChallengeMethods))
+	}
+	// The client authenticates as the provider says it may, rather than
+	// by trial, which would spend the one-use code on the wrong method.
+	endpoint := provider.Endpoint()
+	endpoint.AuthStyle = oauth2.AuthStyleInHeader // client_secret_basic, the default
+	if len(meta.AuthMethods) > 0 && !slices.Contains(meta.AuthMethods, "client_secret_basic") {
+		if !slices.Contains(meta.AuthMethods, "client_secret_post") {
+			return nil, pole.E(op, pole.Invalid("oidc-issuer", "the provider takes a client secret neither by client_secret_basic nor client_secret_post, but by %q", meta.AuthMethods))
+		}
+		endpoint.AuthStyle = oauth2.AuthStyleInParams
+	}
 	return &OIDC{
 		auth: a,
 		oauth: oauth2.Config{
 			ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL,
-			Endpoint: provider.Endpoint(), Scopes: scopes,
+			Endpoint: endpoint, Scopes: scopes,
 		},
 		verifier:   provider.Verifier(&oidc.Config{ClientID: c.ClientID, Now: a.now}),
 		loginClaim: claim,

@@ -49,8 +49,10 @@ var testIDPKeys = sync.OnceValues(func() ([2]*rsa.PrivateKey, error) {
 // endpoint. The test plays the browser and the user signing in at it, by
 // calling authorize with the auth URL.
 type fakeIDP struct {
-	srv          *httptest.Server
-	key, unknown *rsa.PrivateKey
+	srv              *httptest.Server
+	key, unknown     *rsa.PrivateKey
+	post             bool     // the client authenticates by client_secret_post, not basic
+	challengeMethods []string // the PKCE methods discovery names
 
 	mu     sync.Mutex
 	grants map[string]grant // by code
@@ -70,7 +72,7 @@ func newFakeIDP(t *testing.T) *fakeIDP {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &fakeIDP{key: keys[0], unknown: keys[1], grants: map[string]grant{}}
+	p := &fakeIDP{key: keys[0], unknown: keys[1], challengeMethods: []string{"S256"}, grants: map[string]grant{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", p.discovery)
 	mux.HandleFunc("GET /jwks", p.jwks)
@@ -89,6 +91,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (p *fakeIDP) discovery(w http.ResponseWriter, r *http.Request) {
+	authMethod := "client_secret_basic"
+	if p.post {
+		authMethod = "client_secret_post"
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                p.issuer(),
 		"authorization_endpoint":                p.issuer() + "/authorize",
@@ -97,7 +103,8 @@ func (p *fakeIDP) discovery(w http.ResponseWriter, r *http.Request) {
 		"response_types_supported":              []string{"code"},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
-		"code_challenge_methods_supported":      []string{"S256"},
+		"code_challenge_methods_supported":      p.challengeMethods,
+		"token_endpoint_auth_methods_supported": []string{authMethod},
 	})
 }
 
@@ -120,10 +127,10 @@ func (p *fakeIDP) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, secret, ok := r.BasicAuth()
-	if !ok {
-		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	if p.post {
+		id, secret, ok = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret"), r.Header.Get("Authorization") == ""
 	}
-	if id != testClientID || secret != testClientSecret {
+	if !ok || id != testClientID || secret != testClientSecret {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
 		return
 	}
@@ -320,6 +327,27 @@ func TestOIDCRoundTripStartsASessionTheAuthenticatorAccepts(t *testing.T) {
 	})
 }
 
+func TestOIDCAuthenticatesTheClientByTheMethodTheProviderNames(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		at := newAuthTest(t, s)
+		at.addUser(t, "alice")
+		for _, post := range []bool{false, true} {
+			// The fake takes only the method it names, so a sign-in that
+			// tried the other first would find its code spent.
+			idp := newFakeIDP(t)
+			idp.post = post
+			rp, err := NewOIDC(bg, at.Authenticator, testOIDCConfig(idp.issuer()))
+			if err != nil {
+				t.Fatalf("NewOIDC: %v", err)
+			}
+			ot := &oidcTest{authTest: at, idp: idp, rp: rp}
+			if _, err := ot.signIn(t, "alice"); err != nil {
+				t.Errorf("client_secret_post %v: %v", post, err)
+			}
+		}
+	})
+}
+
 func TestOIDCMatchesTheLoginClaimIgnoringASCIICaseOnly(t *testing.T) {
 	forEachOIDC(t, func(t *testing.T, ot *oidcTest) {
 		kate := ot.addUser(t, "kate")
@@ -366,24 +394,40 @@ func TestOIDCFinishRefusesACallbackThatDoesNotProveWhoSignedIn(t *testing.T) {
 		// tamper changes what the provider issues; callback what reaches Finish.
 		tamper   func(p *fakeIDP, g *grant)
 		callback func(st *OIDCState, gotState, code *string)
+		cause    string // in the error, to show the refusal is for the right reason
 	}{
-		{name: "wrong state", callback: func(st *OIDCState, gotState, code *string) { *gotState = "x" + *gotState }},
-		{name: "no state kept", callback: func(st *OIDCState, gotState, code *string) { *st, *gotState = OIDCState{}, "" }},
-		{name: "no code", callback: func(st *OIDCState, gotState, code *string) { *code = "" }},
-		{name: "unknown code", callback: func(st *OIDCState, gotState, code *string) { *code = "not-a-code" }},
-		{name: "bad PKCE verifier", callback: func(st *OIDCState, gotState, code *string) { st.Verifier = oauth2.GenerateVerifier() }},
-		{name: "wrong nonce", tamper: func(p *fakeIDP, g *grant) { g.claims["nonce"] = "another-nonce" }},
-		{name: "no nonce", tamper: func(p *fakeIDP, g *grant) { delete(g.claims, "nonce") }},
-		{name: "wrong audience", tamper: func(p *fakeIDP, g *grant) { g.claims["aud"] = "another-client" }},
-		{name: "shared audience without azp", tamper: func(p *fakeIDP, g *grant) { g.claims["aud"] = []string{"another-client", testClientID} }},
-		{name: "shared audience issued to another", tamper: func(p *fakeIDP, g *grant) {
-			g.claims["aud"], g.claims["azp"] = []string{"another-client", testClientID}, "another-client"
-		}},
-		{name: "expired token", tamper: func(p *fakeIDP, g *grant) { g.claims["exp"] = g.claims["iat"].(int64) - 60 }},
-		{name: "another issuer", tamper: func(p *fakeIDP, g *grant) { g.claims["iss"] = "https://idp.example.org" }},
-		{name: "unpublished key", tamper: func(p *fakeIDP, g *grant) { g.key = p.unknown }},
-		{name: "no login claim", tamper: func(p *fakeIDP, g *grant) { delete(g.claims, "preferred_username") }},
-		{name: "login claim not a string", tamper: func(p *fakeIDP, g *grant) { g.claims["preferred_username"] = []string{"alice"} }},
+		{name: "wrong state", cause: "the state does not match",
+			callback: func(st *OIDCState, gotState, code *string) { *gotState = "x" + *gotState }},
+		{name: "no state kept", cause: "no sign-in was begun",
+			callback: func(st *OIDCState, gotState, code *string) { *st, *gotState = OIDCState{}, "" }},
+		{name: "no code", cause: "no authorisation code",
+			callback: func(st *OIDCState, gotState, code *string) { *code = "" }},
+		{name: "unknown code", cause: "unknown or used code",
+			callback: func(st *OIDCState, gotState, code *string) { *code = "not-a-code" }},
+		{name: "bad PKCE verifier", cause: "code_verifier does not match the code_challenge",
+			callback: func(st *OIDCState, gotState, code *string) { st.Verifier = oauth2.GenerateVerifier() }},
+		{name: "wrong nonce", cause: "nonce does not match",
+			tamper: func(p *fakeIDP, g *grant) { g.claims["nonce"] = "another-nonce" }},
+		{name: "no nonce", cause: "nonce does not match",
+			tamper: func(p *fakeIDP, g *grant) { delete(g.claims, "nonce") }},
+		{name: "wrong audience", cause: "audience",
+			tamper: func(p *fakeIDP, g *grant) { g.claims["aud"] = "another-client" }},
+		{name: "shared audience without azp", cause: `was issued to ""`,
+			tamper: func(p *fakeIDP, g *grant) { g.claims["aud"] = []string{"another-client", testClientID} }},
+		{name: "shared audience issued to another", cause: `was issued to "another-client"`,
+			tamper: func(p *fakeIDP, g *grant) {
+				g.claims["aud"], g.claims["azp"] = []string{"another-client", testClientID}, "another-client"
+			}},
+		{name: "expired token", cause: "expired",
+			tamper: func(p *fakeIDP, g *grant) { g.claims["exp"] = g.claims["iat"].(int64) - 60 }},
+		{name: "another issuer", cause: "different provider",
+			tamper: func(p *fakeIDP, g *grant) { g.claims["iss"] = "https://idp.example.org" }},
+		{name: "unpublished key", cause: "signature",
+			tamper: func(p *fakeIDP, g *grant) { g.key = p.unknown }},
+		{name: "no login claim", cause: "no string claim",
+			tamper: func(p *fakeIDP, g *grant) { delete(g.claims, "preferred_username") }},
+		{name: "login claim not a string", cause: "no string claim",
+			tamper: func(p *fakeIDP, g *grant) { g.claims["preferred_username"] = []string{"alice"} }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			forEachOIDC(t, func(t *testing.T, ot *oidcTest) {
@@ -399,6 +443,9 @@ func TestOIDCFinishRefusesACallbackThatDoesNotProveWhoSignedIn(t *testing.T) {
 				}
 				res, err := ot.rp.Finish(bg, st, gotState, code, "192.0.2.10", "test")
 				wantUnauthorised(t, err, tc.name)
+				if !strings.Contains(err.Error(), tc.cause) {
+					t.Errorf("got %v, want it to say %q", err, tc.cause)
+				}
 				if res != nil {
 					t.Errorf("got a result %+v with the error", res)
 				}
@@ -459,6 +506,16 @@ func TestOIDCRefusesAStateOlderThanTenMinutes(t *testing.T) {
 func TestNewOIDCRefusesAnIssuerTheProviderDoesNotNameItself(t *testing.T) {
 	forEachOIDC(t, func(t *testing.T, ot *oidcTest) {
 		_, err := NewOIDC(bg, ot.Authenticator, testOIDCConfig(ot.idp.issuer()+"/"))
+		if pole.ErrorCode(err) != pole.EINVALID || pole.ErrorField(err) != "oidc-issuer" {
+			t.Fatalf("got %v, want EINVALID in oidc-issuer", err)
+		}
+	})
+}
+
+func TestNewOIDCRefusesAProviderWithoutS256PKCE(t *testing.T) {
+	forEachOIDC(t, func(t *testing.T, ot *oidcTest) {
+		ot.idp.challengeMethods = []string{"plain"}
+		_, err := NewOIDC(bg, ot.Authenticator, testOIDCConfig(ot.idp.issuer()))
 		if pole.ErrorCode(err) != pole.EINVALID || pole.ErrorField(err) != "oidc-issuer" {
 			t.Fatalf("got %v, want EINVALID in oidc-issuer", err)
 		}
