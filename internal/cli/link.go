@@ -49,6 +49,9 @@ func runLink(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer x.Close()
+	if err := x.needAllForces(ctx, access.LinkRun); err != nil {
+		return err
+	}
 	s := x.st
 	if limit := debug.SetMemoryLimit(-1); limit == math.MaxInt64 {
 		// No GOMEMLIMIT given: keep the heap near what a million
@@ -254,6 +257,9 @@ func runLinkExport(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer x.Close()
+	if err := x.needAllForces(ctx, access.LinkExport); err != nil {
+		return err
+	}
 	s := x.st
 	members, err := s.EntityMembers(ctx)
 	if err != nil {
@@ -346,7 +352,7 @@ func runLinkReview(ctx context.Context, m *Main, args []string) error {
 	defer x.Close()
 	s := x.st
 	if *export != "" {
-		pairs, err := s.ReviewPairs(ctx, *limit)
+		pairs, err := s.ReviewPairs(ctx, *limit, x.forces())
 		if err != nil {
 			return err
 		}
@@ -354,7 +360,11 @@ func runLinkReview(ctx context.Context, m *Main, args []string) error {
 		for _, p := range pairs {
 			ids = append(ids, p.A, p.B)
 		}
-		err = x.record(ctx, audit.Entry{Action: audit.Disclosure, RecordKind: "mention", RecordIDs: ids, Purpose: *purpose,
+		action := audit.Disclosure
+		if len(ids) == 0 {
+			action = "search" // nothing within reach to disclose; the look is still recorded
+		}
+		err = x.record(ctx, audit.Entry{Action: action, RecordKind: "mention", RecordIDs: ids, Purpose: *purpose,
 			Recipient: x.who.Login + " (file " + *export + ")", Detail: fmt.Sprintf("%d pairs for clerical review", len(pairs))})
 		if err != nil {
 			return err
@@ -379,6 +389,16 @@ func runLinkReview(ctx context.Context, m *Main, args []string) error {
 	js, err := readLabels(*imp, d, x.who.Login)
 	if err != nil {
 		return err
+	}
+	// A judgement is a change to both records' people: both must be
+	// within reach.
+	for _, j := range js {
+		for _, id := range []string{j.A, j.B} {
+			i, _ := d.Index(id)
+			if force := sourceForce(d.Records[i].Source); !x.reaches(force) {
+				return x.allow(ctx, access.LinkJudge, access.Resource{Kind: "mention", ID: id, Force: force})
+			}
+		}
 	}
 	ids := []string{}
 	for _, j := range js {
@@ -480,6 +500,20 @@ func runLinkUnmerge(ctx context.Context, m *Main, args []string) error {
 	}
 	defer x.Close()
 	s := x.st
+	change, err := s.FindEntityChange(ctx, ids[0])
+	if err != nil {
+		return err
+	}
+	// Undoing a merge moves its records: every one must be within reach.
+	for _, id := range change.Mentions {
+		mention, err := s.FindMentionByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !x.reaches(mention.Force) {
+			return x.allow(ctx, access.LinkJudge, access.Resource{Kind: "mention", ID: id, Force: mention.Force})
+		}
+	}
 	err = x.record(ctx, audit.Entry{Action: audit.Alteration, RecordKind: "entity_change", RecordIDs: []string{ids[0]},
 		Purpose: "undo a merge", Detail: "unmerge"})
 	if err != nil {
@@ -513,4 +547,11 @@ func shownName(m *pole.Mention) string {
 		return m.Pseudonym + " (victim)"
 	}
 	return strings.TrimSpace(m.Forename + " " + m.Surname)
+}
+
+// sourceForce is the force of a record's source as linkage names it
+// ("force/file name").
+func sourceForce(source string) string {
+	force, _, _ := strings.Cut(source, "/")
+	return force
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/caselink/caselink/internal/access"
 	"github.com/caselink/caselink/internal/audit"
@@ -44,12 +47,15 @@ func (m *Main) keys(f *dbFlags) (*keyring.Ring, error) {
 // with: the store with its keys, the audit log, who is acting, and where
 // from. Close it to drain the log.
 type session struct {
-	st     *store.Store
-	keys   *keyring.Ring
-	log    *audit.Log
-	auth   *access.Authenticator
-	guard  *access.Guard
-	who    access.Principal
+	st    *store.Store
+	keys  *keyring.Ring
+	log   *audit.Log
+	auth  *access.Authenticator
+	guard *access.Guard
+	who   access.Principal
+	// scope is the policy's decision for the command's action: for an
+	// action over many records, the forces it may cover.
+	scope  access.Decision
 	origin string
 }
 
@@ -120,6 +126,7 @@ func (x *session) signIn(ctx context.Context, token string) error {
 func (x *session) allow(ctx context.Context, a access.Action, r access.Resource) error {
 	d := access.Decide(x.who, a, r)
 	if d.Allowed {
+		x.scope = d
 		return nil
 	}
 	ids := []string{}
@@ -129,6 +136,32 @@ func (x *session) allow(ctx context.Context, a access.Action, r access.Resource)
 	err := x.log.Record(ctx, audit.Entry{Actor: x.who.UserID, ActorLogin: x.who.Login, Action: audit.AccessDenied,
 		RecordKind: r.Kind, RecordIDs: ids, Origin: x.origin, Outcome: audit.Denied, Detail: string(a) + ": " + d.Reason})
 	return errors.Join(pole.Errorf(pole.EFORBIDDEN, "%s", d.Reason), err)
+}
+
+// needAllForces refuses, and records the refusal, unless the command's
+// scope covers every force: for what cannot be limited to some (a linkage
+// run, an export of every record).
+func (x *session) needAllForces(ctx context.Context, a access.Action) error {
+	if x.scope.AllForces {
+		return nil
+	}
+	reason := fmt.Sprintf("%s works on every force's records; %s's roles reach %s only", a, x.who.Login, strings.Join(x.scope.Forces, ", "))
+	err := x.log.Record(ctx, audit.Entry{Actor: x.who.UserID, ActorLogin: x.who.Login, Action: audit.AccessDenied,
+		RecordKind: "all_forces", RecordIDs: []string{}, Origin: x.origin, Outcome: audit.Denied, Detail: string(a) + ": " + reason})
+	return errors.Join(pole.Errorf(pole.EFORBIDDEN, "%s", reason), err)
+}
+
+// reaches reports whether the command's scope covers force.
+func (x *session) reaches(force string) bool {
+	return x.scope.AllForces || slices.Contains(x.scope.Forces, force)
+}
+
+// forces is the scope as a query filter: nil for every force.
+func (x *session) forces() []string {
+	if x.scope.AllForces {
+		return nil
+	}
+	return x.scope.Forces
 }
 
 // record writes one entry for the one acting; it returns once the entry is

@@ -1062,16 +1062,30 @@ func (s *Store) FindLinkPair(ctx context.Context, a, b string) (*LinkPair, error
 // ReviewPairs returns up to limit pairs of the review band that nobody has
 // judged, the most uncertain (probability nearest 0.5) first; a zero limit
 // returns them all.
-func (s *Store) ReviewPairs(ctx context.Context, limit int) ([]LinkPair, error) {
+func (s *Store) ReviewPairs(ctx context.Context, limit int, forces []string) ([]LinkPair, error) {
 	const op = "store.ReviewPairs"
+	var w where
+	if forces != nil {
+		// Both records of a pair must be within reach: the access filter,
+		// inside the query.
+		var in where
+		in.in("s.force", forces)
+		held := "(SELECT m.id FROM " + mentionFrom + in.String() + ")"
+		w.add("p.mention_a IN "+held, in.args...)
+		w.add("p.mention_b IN "+held, in.args...)
+	}
+	cond := ""
+	for _, c := range w.conds {
+		cond += " AND " + c
+	}
 	// abs(probability - 0.5) is spelled as in the index link_pairs_review.
 	q, err := page(pairSelect+` p WHERE band = 'review'
-		AND NOT EXISTS (SELECT 1 FROM link_judgements j WHERE j.mention_a = p.mention_a AND j.mention_b = p.mention_b)
+		AND NOT EXISTS (SELECT 1 FROM link_judgements j WHERE j.mention_a = p.mention_a AND j.mention_b = p.mention_b)`+cond+`
 		ORDER BY abs(probability - 0.5), mention_a, mention_b`, 0, limit)
 	if err != nil {
 		return nil, pole.E(op, err)
 	}
-	list, err := queryAll(ctx, s.r, q, nil, scanPair)
+	list, err := queryAll(ctx, s.r, s.eng.rebind(q), w.args, scanPair)
 	return pairs(list), pole.E(op, err)
 }
 

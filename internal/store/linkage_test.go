@@ -551,7 +551,7 @@ func TestReviewPairsPutsTheMostUncertainFirstAndSkipsJudgedPairs(t *testing.T) {
 		if err := s.SaveJudgement(ctx, &store.Judgement{A: m[2], B: m[3], Decision: "unsure", MadeBy: "DC Patel"}); err != nil {
 			t.Fatal(err)
 		}
-		all, err := s.ReviewPairs(ctx, 0)
+		all, err := s.ReviewPairs(ctx, 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -562,7 +562,7 @@ func TestReviewPairsPutsTheMostUncertainFirstAndSkipsJudgedPairs(t *testing.T) {
 		if want := []float64{0.5, 0.3, 0.9, 0.1}; !slices.Equal(got, want) {
 			t.Fatalf("review queue: got probabilities %v, want %v", got, want)
 		}
-		top, err := s.ReviewPairs(ctx, 2)
+		top, err := s.ReviewPairs(ctx, 2, nil)
 		if err != nil || len(top) != 2 || top[0] != all[0] || top[1] != all[1] {
 			t.Fatalf("first two: got %v (%v), want %v", top, err, all[:2])
 		}

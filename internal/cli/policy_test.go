@@ -1,0 +1,176 @@
+package cli_test
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/caselink/caselink/internal/access"
+	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store/storetest"
+)
+
+// cliOperation is one command that acts on personal data or on users,
+// tried as one role on one side's data ("own": West Yorkshire's, the force
+// users' own; "other": Lancashire's).
+type cliOperation struct {
+	name   string
+	action access.Action
+	// reach says which sides the command touches: "one" for a command on
+	// one force's records, "all" for one that needs every force's, "some"
+	// for one its scope narrows to the forces it reaches.
+	reach string
+	args  func(f *policyFixture, on string) []string
+}
+
+// policyFixture is a linked database of a small synthetic data set, with
+// two person records of each of the two forces to hand.
+type policyFixture struct {
+	db, set string
+	records map[string][2]string // side -> two SOURCE:RECORD_IDs
+	labels  map[string]string    // side -> a labelled-pairs file judging the side's two records
+	dir     string
+	analyst map[string]string // the environment of the national analyst who linked it
+}
+
+func newPolicyFixture(t *testing.T) *policyFixture {
+	t.Helper()
+	db, set, env := linkedDB(t)
+	f := &policyFixture{db: db, set: set, dir: t.TempDir(), records: map[string][2]string{}, labels: map[string]string{}, analyst: env}
+	out := filepath.Join(f.dir, "entities.csv")
+	if _, _, err := run(t, env, "link", "export", "--db", db, "--out", out, "--purpose", "fixture"); err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(file).ReadAll()
+	file.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string][]string{}
+	for _, r := range rows[1:] {
+		for side, force := range map[string]string{"own": "west-yorkshire/", "other": "lancashire/"} {
+			if strings.HasPrefix(r[0], force) && len(found[side]) < 2 {
+				found[side] = append(found[side], r[0]+":"+r[1])
+			}
+		}
+	}
+	for _, side := range []string{"own", "other"} {
+		if len(found[side]) < 2 {
+			t.Fatalf("the data set has fewer than two %s records", side)
+		}
+		f.records[side] = [2]string{found[side][0], found[side][1]}
+		a, b := strings.SplitN(found[side][0], ":", 2), strings.SplitN(found[side][1], ":", 2)
+		path := filepath.Join(f.dir, side+"-labels.csv")
+		body := "unique_id_l,source_dataset_l,unique_id_r,source_dataset_r,clerical_match_score\n" +
+			a[1] + "," + a[0] + "," + b[1] + "," + b[0] + ",0\n"
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f.labels[side] = path
+	}
+	return f
+}
+
+var cliOperations = []cliOperation{
+	{"ingest", access.SourceIngest, "one", func(f *policyFixture, on string) []string {
+		force := map[string]string{"own": "west-yorkshire", "other": "lancashire"}[on]
+		files, _ := filepath.Glob(filepath.Join(f.set, "exports", force, "*"))
+		return append([]string{"ingest", "--db", f.db, "--profile", filepath.Join(f.set, "profiles", force+".toml")}, files...)
+	}},
+	{"link", access.LinkRun, "all", func(f *policyFixture, on string) []string {
+		return []string{"link", "--db", f.db}
+	}},
+	{"link explain", access.LinkExplain, "one", func(f *policyFixture, on string) []string {
+		return []string{"link", "explain", "--db", f.db, "--purpose", "policy test", f.records[on][0], f.records[on][1]}
+	}},
+	{"link export", access.LinkExport, "all", func(f *policyFixture, on string) []string {
+		return []string{"link", "export", "--db", f.db, "--out", filepath.Join(f.dir, "export.csv"), "--purpose", "policy test"}
+	}},
+	{"link review --export", access.LinkJudge, "some", func(f *policyFixture, on string) []string {
+		return []string{"link", "review", "--db", f.db, "--export", filepath.Join(f.dir, "queue.csv"), "--purpose", "policy test"}
+	}},
+	{"link review --import", access.LinkJudge, "one", func(f *policyFixture, on string) []string {
+		return []string{"link", "review", "--db", f.db, "--import", f.labels[on]}
+	}},
+	{"user list", access.UserManage, "all", func(f *policyFixture, on string) []string {
+		return []string{"user", "list", "--db", f.db}
+	}},
+	{"user disable", access.UserManage, "all", func(f *policyFixture, on string) []string {
+		return []string{"user", "disable", "--db", f.db, "nobody-at-all"}
+	}},
+	{"audit verify", access.AuditVerify, "all", func(f *policyFixture, on string) []string {
+		return []string{"audit", "verify", "--db", f.db}
+	}},
+	{"audit export", access.AuditRead, "all", func(f *policyFixture, on string) []string {
+		return []string{"audit", "export", "--db", f.db, "--from", "2000-01-01", "--to", "2100-01-01", "--purpose", "policy test",
+			"--out", filepath.Join(f.dir, "audit.jsonl")}
+	}},
+}
+
+// TestEveryCommandFollowsTheWrittenTable runs every command that touches
+// personal data or users as every role, on each force's data where the
+// command concerns one force, and checks allow or deny against the policy
+// table (access.Reaches, which TestPolicyMatchesTheWrittenTable holds to
+// docs/security.md).
+func TestEveryCommandFollowsTheWrittenTable(t *testing.T) {
+	f := newPolicyFixture(t)
+	envs := map[pole.AccessRole]map[string]string{}
+	for _, role := range pole.AccessRoles {
+		if role == pole.RoleNationalAnalyst {
+			envs[role] = f.analyst
+			continue
+		}
+		envs[role] = actingAs(t, f.db, role, "")
+	}
+	for _, op := range cliOperations {
+		for _, role := range pole.AccessRoles {
+			reach := access.Reaches(role, op.action)
+			for _, on := range []string{"own", "other"} {
+				if op.reach != "one" && on == "other" {
+					continue
+				}
+				var want bool
+				switch op.reach {
+				case "one":
+					want = reach == access.AnyForce || (reach == access.OwnForce && on == "own")
+				case "all":
+					want = reach == access.AnyForce
+				case "some":
+					want = reach != access.Denied
+				}
+				_, _, err := run(t, envs[role], op.args(f, on)...)
+				refused := pole.ErrorCode(err) == pole.EFORBIDDEN || pole.ErrorCode(err) == pole.EUNAUTHORIZED
+				switch {
+				case want && refused:
+					t.Errorf("%s as %s on %s data: refused (%v), the table allows it (%s)", op.name, role, on, err, reach)
+				case want && err != nil && !(op.name == "user disable" && pole.ErrorCode(err) == pole.ENOTFOUND):
+					t.Errorf("%s as %s on %s data: %v", op.name, role, on, err)
+				case !want && !refused:
+					t.Errorf("%s as %s on %s data: got %v, want a refusal (the table says %s)", op.name, role, on, err, reach)
+				}
+			}
+		}
+	}
+}
+
+func TestKeyRotationIsForAdministratorsOnly(t *testing.T) {
+	for _, role := range pole.AccessRoles {
+		db := storetest.SQLiteDSN(t)
+		storetest.Open(t, db)
+		env := actingAs(t, db, role, "")
+		_, _, err := run(t, env, "key", "rotate", "--db", db)
+		allowed := access.Reaches(role, access.KeyRotate) == access.AnyForce
+		if allowed && err != nil {
+			t.Errorf("key rotate as %s: %v", role, err)
+		}
+		if !allowed && pole.ErrorCode(err) != pole.EFORBIDDEN {
+			t.Errorf("key rotate as %s: got %v, want EFORBIDDEN", role, err)
+		}
+	}
+}
