@@ -43,7 +43,7 @@ func runAudit(ctx context.Context, m *Main, args []string) error {
 	return pole.Invalid("command", "unknown audit subcommand %q (verify or export)", args[0])
 }
 
-func runAuditVerify(ctx context.Context, m *Main, args []string) error {
+func runAuditVerify(ctx context.Context, m *Main, args []string) (err error) {
 	fs := m.flags("audit")
 	db := m.dbFlags(fs)
 	if err := m.parse(fs, args); err != nil {
@@ -53,7 +53,7 @@ func runAuditVerify(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	v, err := x.keys.AuditVerifier()
 	if err != nil {
 		return err
@@ -61,16 +61,25 @@ func runAuditVerify(ctx context.Context, m *Main, args []string) error {
 	start := time.Now()
 	rep, verr := audit.Verify(ctx, x.st, v)
 	took := time.Since(start)
-	outcome, detail := audit.Allowed, fmt.Sprintf("%d entries and %d checkpoints checked: whole", rep.Entries, rep.Checkpoints)
-	if verr != nil {
+	var detail, broken string
+	switch {
+	case verr == nil:
+		detail = fmt.Sprintf("%d entries and %d checkpoints checked: whole", rep.Entries, rep.Checkpoints)
+	case rep.OK():
+		// Verify found no bad entry but could not read on (an entry that no
+		// longer decodes, or the database failed): that proves neither way.
+		broken = fmt.Sprintf("audit log NOT verified: the first %d entries are whole, and reading the entry after them failed", rep.Entries)
+		detail = fmt.Sprintf("%d entries checked, then the log could not be read: %s", rep.Entries, pole.ErrorMessage(verr))
+	default:
+		broken = "audit log NOT whole: " + rep.Reason
 		detail = fmt.Sprintf("%d entries checked: %s", rep.Entries, pole.ErrorMessage(verr))
 	}
 	// The verification is itself recorded, after the entries it checked.
-	if err := x.record(ctx, audit.Entry{Action: "audit_verified", Outcome: outcome, Detail: detail}); err != nil {
+	if err := x.record(ctx, audit.Entry{Action: "audit_verified", Detail: detail}); err != nil {
 		return err
 	}
 	if verr != nil {
-		fmt.Fprintf(m.stdout, "audit log NOT whole: %s\n", rep.Reason)
+		fmt.Fprintln(m.stdout, broken)
 		return verr
 	}
 	fmt.Fprintf(m.stdout, "audit log whole: %d entries, %d signed checkpoints (the last covers %d entries), verified in %.1fs\n",
@@ -78,7 +87,7 @@ func runAuditVerify(ctx context.Context, m *Main, args []string) error {
 	return nil
 }
 
-func runAuditExport(ctx context.Context, m *Main, args []string) error {
+func runAuditExport(ctx context.Context, m *Main, args []string) (err error) {
 	fs := m.flags("audit")
 	db := m.dbFlags(fs)
 	fromFlag := fs.String("from", "", "first time to include (required)")
@@ -106,7 +115,7 @@ func runAuditExport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	recipient := x.who.Login
 	if *out != "" {
 		recipient += " (file " + *out + ")"
@@ -197,7 +206,7 @@ func runKeyNew(m *Main, args []string) error {
 	return nil
 }
 
-func runKeyRotate(ctx context.Context, m *Main, args []string) error {
+func runKeyRotate(ctx context.Context, m *Main, args []string) (err error) {
 	fs := m.flags("key")
 	db := m.dbFlags(fs)
 	if err := m.parse(fs, args); err != nil {
@@ -215,7 +224,7 @@ func runKeyRotate(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	old, _ := x.keys.Current()
 	id := x.keys.Rotate()
 	// The file holds the new key before anything is sealed with it.
@@ -227,7 +236,7 @@ func runKeyRotate(ctx context.Context, m *Main, args []string) error {
 	}
 	n, err := x.st.Reseal(ctx)
 	if err != nil {
-		return fmt.Errorf("%w (the new key is saved; run key rotate's reseal again with 'caselink key rotate' after fixing this: rows not yet moved still open with %s)", err, old)
+		return fmt.Errorf("%w (the new key %s is saved and current; values not yet moved still open with %s, and 'caselink key rotate' run again moves every one to a newer key)", err, id, old)
 	}
 	fmt.Fprintf(m.stdout, "data key %s is current (was %s); %d sealed values moved to it. Keep %s: older backups need it.\n", id, old, n, old)
 	return nil

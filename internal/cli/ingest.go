@@ -14,7 +14,7 @@ import (
 	"github.com/caselink/caselink/internal/store"
 )
 
-func runIngest(ctx context.Context, m *Main, args []string) error {
+func runIngest(ctx context.Context, m *Main, args []string) (err error) {
 	fs := m.flags("ingest")
 	db := m.dbFlags(fs)
 	profile := fs.String("profile", "", "the mapping profile of the files (required)")
@@ -34,7 +34,7 @@ func runIngest(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	for _, f := range files {
 		prog := newProgress(m, f)
 		rep, err := ingest.Ingest(ctx, x.st, p, f, ingest.Options{LoadedBy: x.who.Login, Progress: prog.show})

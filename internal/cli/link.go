@@ -23,7 +23,7 @@ import (
 )
 
 // runLink dispatches "caselink link" and its subcommands.
-func runLink(ctx context.Context, m *Main, args []string) error {
+func runLink(ctx context.Context, m *Main, args []string) (err error) {
 	if len(args) > 0 {
 		switch args[0] {
 		case "explain":
@@ -48,7 +48,7 @@ func runLink(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	if err := x.needAllForces(ctx, access.LinkRun); err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func savedModel(ctx context.Context, s *store.Store) (*linkage.Model, int, error
 	return &model, lm.Version, nil
 }
 
-func runLinkExplain(ctx context.Context, m *Main, args []string) error {
+func runLinkExplain(ctx context.Context, m *Main, args []string) (err error) {
 	fs := m.flags("link")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: caselink link explain --purpose WHY [--db DSN] RECORD RECORD\n\nShow each field's comparison level and weight for two person records, given as mention ids or SOURCE:RECORD_ID.\nA victim's values stay sealed; the levels and weights still show.")
@@ -180,7 +180,7 @@ func runLinkExplain(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	s := x.st
 	model, version, err := savedModel(ctx, s)
 	if err != nil {
@@ -234,7 +234,7 @@ func runLinkExplain(ctx context.Context, m *Main, args []string) error {
 	return nil
 }
 
-func runLinkExport(ctx context.Context, m *Main, args []string) error {
+func runLinkExport(ctx context.Context, m *Main, args []string) (err error) {
 	fs := m.flags("link")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: caselink link export --out FILE --purpose WHY [--db DSN]\n\nWrite source,record_id,entity_id for every person record.")
@@ -256,7 +256,7 @@ func runLinkExport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	if err := x.needAllForces(ctx, access.LinkExport); err != nil {
 		return err
 	}
@@ -296,9 +296,9 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		tmp.Close()
 		return err
 	}
-	// Readable as an ordinary new file would be, and on disk before it
-	// takes the name.
-	if err := tmp.Chmod(0o644); err != nil {
+	// What caselink writes out is personal data or about it: readable by
+	// its owner alone, and on disk before it takes the name.
+	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -323,7 +323,7 @@ func dirOf(path string) string {
 // Splink's labelling tools write it.
 var labelHeader = []string{"unique_id_l", "source_dataset_l", "unique_id_r", "source_dataset_r", "clerical_match_score"}
 
-func runLinkReview(ctx context.Context, m *Main, args []string) error {
+func runLinkReview(ctx context.Context, m *Main, args []string) (err error) {
 	fs := m.flags("link")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: caselink link review (--export FILE [--limit N] --purpose WHY | --import FILE) [--db DSN]\n\nExport the uncertain pairs for clerical review, or import reviewed pairs\n(clerical_match_score 1 = same, 0 = different, anything between = unsure).\nImported judgements are made by the holder of the API token.")
@@ -349,7 +349,7 @@ func runLinkReview(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	s := x.st
 	if *export != "" {
 		pairs, err := s.ReviewPairs(ctx, *limit, x.forces())
@@ -480,7 +480,7 @@ func readLabels(path string, d *linkrun.Data, by string) ([]store.Judgement, err
 	return js, nil
 }
 
-func runLinkUnmerge(ctx context.Context, m *Main, args []string) error {
+func runLinkUnmerge(ctx context.Context, m *Main, args []string) (err error) {
 	fs := m.flags("link")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: caselink link unmerge [--db DSN] CHANGE_ID\n\nUndo a merge: its records go back to the person they came from, and stay apart in later runs.\nThe unmerge is made by the holder of the API token.")
@@ -498,7 +498,7 @@ func runLinkUnmerge(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	s := x.st
 	change, err := s.FindEntityChange(ctx, ids[0])
 	if err != nil {

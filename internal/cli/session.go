@@ -194,3 +194,10 @@ func cliOrigin(m *Main) string {
 	}
 	return "cli:" + who + "@" + host
 }
+
+// closeSession closes x and adds the failure, if any, to *err: a
+// checkpoint the audit log could not make at the end is not to pass
+// unseen.
+func closeSession(x *session, err *error) {
+	*err = errors.Join(*err, x.Close())
+}

@@ -148,7 +148,7 @@ func splitList(v string) []string {
 	return out
 }
 
-func (c userCommand) add(ctx context.Context, args []string) (*pole.User, error) {
+func (c userCommand) add(ctx context.Context, args []string) (added *pole.User, err error) {
 	fs := c.flags("add", "LOGIN --name NAME --force CODE|national --role ROLE[,ROLE] [--team T[,T]] [--password-stdin]", "Add a user who signs in with a password")
 	db := c.m.dbFlags(fs)
 	name := fs.String("name", "", "the user's name as colleagues know it (required)")
@@ -183,7 +183,7 @@ func (c userCommand) add(ctx context.Context, args []string) (*pole.User, error)
 	if err != nil {
 		return nil, err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	if err := x.auth.AddUser(ctx, u, pw); err != nil {
 		return nil, err
 	}
@@ -274,7 +274,7 @@ type userJSON struct {
 	UpdatedAt time.Time         `json:"updated_at"`
 }
 
-func (c userCommand) list(ctx context.Context, args []string) error {
+func (c userCommand) list(ctx context.Context, args []string) (err error) {
 	fs := c.flags("list", "[--json]", "List users, never their password hashes or second-factor secrets")
 	db := c.m.dbFlags(fs)
 	asJSON := fs.Bool("json", false, "print the users as a JSON array")
@@ -285,7 +285,7 @@ func (c userCommand) list(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	users, _, err := x.st.FindUsers(ctx, store.UserFilter{})
 	if err != nil {
 		return err
@@ -315,7 +315,7 @@ func (c userCommand) list(ctx context.Context, args []string) error {
 	return tw.Flush()
 }
 
-func (c userCommand) disable(ctx context.Context, args []string) (*access.Disablement, error) {
+func (c userCommand) disable(ctx context.Context, args []string) (done *access.Disablement, err error) {
 	fs := c.flags("disable", "LOGIN", "Stop a user signing in, end their sessions and revoke their API tokens")
 	db := c.m.dbFlags(fs)
 	login, err := c.oneLogin(fs, args)
@@ -326,7 +326,7 @@ func (c userCommand) disable(ctx context.Context, args []string) (*access.Disabl
 	if err != nil {
 		return nil, err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	d, err := x.auth.DisableUser(ctx, login)
 	if err != nil {
 		return nil, err
@@ -345,7 +345,7 @@ func (c userCommand) disable(ctx context.Context, args []string) (*access.Disabl
 	return d, nil
 }
 
-func (c userCommand) token(ctx context.Context, args []string) (*access.IssuedToken, error) {
+func (c userCommand) token(ctx context.Context, args []string) (issued *access.IssuedToken, err error) {
 	fs := c.flags("token", "LOGIN --name N --scope S[,S] --expires 720h [--password-stdin] [--totp CODE]",
 		"Issue an API token for a machine client acting for the user; it is printed once. The user signs in to issue it:\nno one else, an administrator included, can mint a token that acts as them")
 	db := c.m.dbFlags(fs)
@@ -370,7 +370,7 @@ func (c userCommand) token(ctx context.Context, args []string) (*access.IssuedTo
 	if err != nil {
 		return nil, err
 	}
-	defer x.Close()
+	defer closeSession(x, &err)
 	// Signing in is throttled like any other, and the session it makes is
 	// ended at once: the token is what the client keeps.
 	in, err := x.auth.Login(ctx, access.LoginRequest{Login: login, Password: pw, TOTPCode: *code, Origin: "127.0.0.1"})
