@@ -2,7 +2,9 @@ package access
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/store"
@@ -11,7 +13,11 @@ import (
 
 // BenchmarkRead compares reading one person record straight from the
 // store with reading it through the Guard, which decides and audits it:
-// the issue asks that the audited read cost at most 10% more.
+// the issue asks that the audited read cost at most 10% more. Each
+// iteration does one of each, alternately, and times them apart, so that
+// drift in the machine's speed falls on both alike; it reports the two
+// means and the overhead. "blocks" alternates blocks of each instead;
+// "parallel" runs as many paired readers as GOMAXPROCS.
 func BenchmarkRead(b *testing.B) {
 	engines := map[string]func(testing.TB) *store.Store{"sqlite": storetest.SQLite, "postgres": storetest.Postgres}
 	for _, engine := range []string{"sqlite", "postgres"} {
@@ -21,37 +27,66 @@ func BenchmarkRead(b *testing.B) {
 			ctx := context.Background()
 			id := w.own.suspect.ID
 			rq := w.request(pole.RoleForceInvestigator)
-			b.Run("unaudited", func(b *testing.B) {
-				for b.Loop() {
-					if _, err := st.FindMentionByID(ctx, id); err != nil {
-						b.Fatal(err)
-					}
+			pair := func(b *testing.B, plain, audited *atomic.Int64) {
+				t0 := time.Now()
+				if _, err := st.FindMentionByID(ctx, id); err != nil {
+					b.Error(err)
 				}
-			})
-			b.Run("audited", func(b *testing.B) {
-				for b.Loop() {
-					if _, err := w.guard.FindMention(ctx, rq, id); err != nil {
-						b.Fatal(err)
-					}
+				t1 := time.Now()
+				if _, err := w.guard.FindMention(ctx, rq, id); err != nil {
+					b.Error(err)
 				}
+				t2 := time.Now()
+				plain.Add(int64(t1.Sub(t0)))
+				audited.Add(int64(t2.Sub(t1)))
+			}
+			report := func(b *testing.B, plain, audited *atomic.Int64) {
+				n := float64(b.N)
+				b.ReportMetric(float64(plain.Load())/n, "ns/read")
+				b.ReportMetric(float64(audited.Load())/n, "ns/audited-read")
+				b.ReportMetric(100*(float64(audited.Load())/float64(plain.Load())-1), "%overhead")
+			}
+			b.Run("sequential", func(b *testing.B) {
+				var plain, audited atomic.Int64
+				for b.Loop() {
+					pair(b, &plain, &audited)
+				}
+				report(b, &plain, &audited)
 			})
-			b.Run("unaudited-parallel", func(b *testing.B) {
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
+			// In blocks, the audit's work behind the read (the appender's
+			// transactions, the garbage) falls on the audited block, as it
+			// would on a system that audits every read.
+			b.Run("blocks", func(b *testing.B) {
+				const block = 200
+				var plain, audited time.Duration
+				for b.Loop() {
+					t0 := time.Now()
+					for range block {
 						if _, err := st.FindMentionByID(ctx, id); err != nil {
 							b.Fatal(err)
 						}
 					}
-				})
-			})
-			b.Run("audited-parallel", func(b *testing.B) {
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
+					t1 := time.Now()
+					for range block {
 						if _, err := w.guard.FindMention(ctx, rq, id); err != nil {
 							b.Fatal(err)
 						}
 					}
+					plain, audited = plain+t1.Sub(t0), audited+time.Since(t1)
+				}
+				n := float64(b.N * block)
+				b.ReportMetric(float64(plain)/n, "ns/read")
+				b.ReportMetric(float64(audited)/n, "ns/audited-read")
+				b.ReportMetric(100*(float64(audited)/float64(plain)-1), "%overhead")
+			})
+			b.Run("parallel", func(b *testing.B) {
+				var plain, audited atomic.Int64
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						pair(b, &plain, &audited)
+					}
 				})
+				report(b, &plain, &audited)
 			})
 		})
 	}

@@ -763,3 +763,26 @@ func TestQueueRefusesOnceAnAppendOfQueuedEntriesFailed(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestQueuedReadsOfOneUserShareAnEntryButWaitedEntriesStandAlone(t *testing.T) {
+	read := func(id string, wait bool) *request {
+		r := &request{row: store.AuditRow{Actor: "u1", ActorLogin: "pc1", Action: "consultation", RecordKind: "mention",
+			RecordIDs: []string{id}, Purpose: "review", Origin: "10.0.0.1", Outcome: "allowed"}}
+		if wait {
+			r.done = make(chan error, 1)
+		}
+		return r
+	}
+	other := read("m9", false)
+	other.row.Actor, other.row.ActorLogin = "u2", "pc2"
+	batch := []*request{read("m1", false), read("m2", false), read("m1", false), read("m3", true), read("m4", false), read("m5", false), other, read("m6", false)}
+	rows := coalesce(batch)
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.ActorLogin+":"+strings.Join(r.RecordIDs, ","))
+	}
+	want := []string{"pc1:m1,m2", "pc1:m3", "pc1:m4,m5", "pc2:m9", "pc1:m6"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("coalesced rows (-want +got):\n%s", diff)
+	}
+}

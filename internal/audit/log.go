@@ -44,6 +44,7 @@ type Log struct {
 	logger *slog.Logger
 
 	queue   chan *request
+	urgent  chan struct{} // a caller waits: end a lingering batch now
 	quit    chan struct{}
 	stopped chan struct{}
 
@@ -84,7 +85,7 @@ func New(st *store.Store, signer note.Signer, opts Options) *Log {
 	l := &Log{
 		st: st, signer: signer,
 		every: opts.CheckpointEvery, max: opts.MaxBatch, now: opts.Now, logger: opts.Logger,
-		quit: make(chan struct{}), stopped: make(chan struct{}),
+		quit: make(chan struct{}), stopped: make(chan struct{}), urgent: make(chan struct{}, 1),
 	}
 	if l.every == 0 {
 		l.every = 1000
@@ -155,6 +156,10 @@ func (l *Log) add(ctx context.Context, op string, e Entry, wait bool) error {
 		return nil
 	}
 	select {
+	case l.urgent <- struct{}{}:
+	default: // already signalled
+	}
+	select {
 	case err := <-req.done:
 		return pole.E(op, err)
 	case <-ctx.Done():
@@ -219,29 +224,31 @@ gather:
 	}
 	// When no caller waits on this batch, it lingers a moment for more
 	// queued entries, so that a stream of reads shares transactions instead
-	// of paying one each; a caller that waits ends the lingering.
+	// of paying one each. It does not take entries while it lingers, so
+	// queuing one wakes no one; a caller that waits ends the lingering.
 	if !waiting && len(batch) < l.max {
 		timer := time.NewTimer(linger)
-	lingering:
-		for len(batch) < l.max && !waiting {
+		select {
+		case <-timer.C:
+		case <-l.urgent:
+		case <-l.quit:
+		}
+		timer.Stop()
+	more:
+		for len(batch) < l.max {
 			select {
 			case r := <-l.queue:
 				batch = append(batch, r)
-				waiting = r.done != nil
-			case <-timer.C:
-				break lingering
-			case <-l.quit:
-				break lingering
+			default:
+				break more
 			}
 		}
-		timer.Stop()
 	}
+	// A signal left from a caller whose entry is in this batch stays: it
+	// only cuts the next lingering short.
 	ctx := context.Background() // the batch is many callers'; each waits on its own ctx
 	err := l.st.AppendAudit(ctx, func(next int64, prev []byte) ([]store.AuditRow, error) {
-		rows := make([]store.AuditRow, len(batch))
-		for i, r := range batch {
-			rows[i] = r.row
-		}
+		rows := coalesce(batch)
 		link(rows, next, prev)
 		return rows, nil
 	})
@@ -264,7 +271,7 @@ gather:
 		return
 	}
 	l.failed.Store(nil)
-	l.since += len(batch)
+	l.since += len(batch) // entries recorded, though coalescing may store fewer rows
 	if l.every > 0 && l.since >= l.every {
 		l.since = 0
 		if _, err := l.Checkpoint(ctx); err != nil {
@@ -274,6 +281,48 @@ gather:
 			}
 		}
 	}
+}
+
+// maxCoalesced caps how many record ids one coalesced entry names.
+const maxCoalesced = 1000
+
+// coalesce turns a batch into rows. Queued entries that follow one another
+// and differ only in the records they name (one user reading record after
+// record, for the same purpose, from the same place) become one entry that
+// names every record, timed at the first: the log says the same, in fewer
+// rows. An entry someone waits on is never merged.
+func coalesce(batch []*request) []store.AuditRow {
+	rows := make([]store.AuditRow, 0, len(batch))
+	var seen map[string]bool
+	mergeable := false // the last row came from a queued entry
+	for _, r := range batch {
+		if r.done == nil && mergeable {
+			last := &rows[len(rows)-1]
+			if sameButRecords(last, &r.row) && len(last.RecordIDs)+len(r.row.RecordIDs) <= maxCoalesced {
+				for _, id := range r.row.RecordIDs {
+					if !seen[id] {
+						seen[id] = true
+						last.RecordIDs = append(last.RecordIDs, id)
+					}
+				}
+				continue
+			}
+		}
+		rows = append(rows, r.row)
+		mergeable = r.done == nil
+		if mergeable {
+			seen = make(map[string]bool, len(r.row.RecordIDs))
+			for _, id := range r.row.RecordIDs {
+				seen[id] = true
+			}
+		}
+	}
+	return rows
+}
+
+func sameButRecords(a, b *store.AuditRow) bool {
+	return a.Actor == b.Actor && a.ActorLogin == b.ActorLogin && a.Action == b.Action && a.RecordKind == b.RecordKind &&
+		a.Purpose == b.Purpose && a.Origin == b.Origin && a.Recipient == b.Recipient && a.Outcome == b.Outcome && a.Detail == b.Detail
 }
 
 // link numbers rows from next and chains them to prev, the hash of the
