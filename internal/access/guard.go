@@ -67,7 +67,11 @@ func (g *Guard) FindCase(ctx context.Context, rq Request, id string) (*pole.Case
 	if err != nil {
 		return nil, pole.E(op, g.refuseUnknown(ctx, rq, CaseRead, "case", id, err))
 	}
-	if err := g.allow(ctx, rq, CaseRead, Resource{Kind: "case", ID: id, Force: c.Force}); err != nil {
+	team, err := g.st.CaseTeam(ctx, c.ID)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	if err := g.allow(ctx, rq, CaseRead, Resource{Kind: "case", ID: id, Force: c.Force, Team: team}); err != nil {
 		return nil, pole.E(op, err)
 	}
 	return c, nil
@@ -81,9 +85,7 @@ func (g *Guard) FindCases(ctx context.Context, rq Request, f pole.CaseFilter) ([
 	if err != nil {
 		return nil, 0, pole.E(op, err)
 	}
-	if !d.AllForces {
-		f.Forces = d.Forces
-	}
+	f.Reach = reachOf(rq, d)
 	list, n, err := g.st.FindCases(ctx, f)
 	if err != nil {
 		return nil, 0, pole.E(op, err)
@@ -106,7 +108,11 @@ func (g *Guard) FindMention(ctx context.Context, rq Request, id string) (*pole.M
 	if err != nil {
 		return nil, pole.E(op, g.refuseUnknown(ctx, rq, PersonRead, "mention", id, err))
 	}
-	if err := g.allow(ctx, rq, PersonRead, Resource{Kind: "mention", ID: id, Force: m.Force}); err != nil {
+	r, err := g.mentionResource(ctx, m)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	if err := g.allow(ctx, rq, PersonRead, r); err != nil {
 		return nil, pole.E(op, err)
 	}
 	return m, nil
@@ -133,10 +139,7 @@ func (g *Guard) SearchPeople(ctx context.Context, rq Request, surname string, li
 	if err != nil {
 		return nil, pole.E(op, err)
 	}
-	f := pole.MentionFilter{Surname: surname, Limit: limit}
-	if !d.AllForces {
-		f.Forces = d.Forces
-	}
+	f := pole.MentionFilter{Surname: surname, Limit: limit, Reach: reachOf(rq, d)}
 	list, n, err := g.st.FindMentions(ctx, f)
 	if err != nil {
 		return nil, pole.E(op, err)
@@ -184,9 +187,14 @@ func (g *Guard) RevealVictim(ctx context.Context, rq Request, mentionID string) 
 	if m.Role != pole.RoleVictim {
 		return nil, pole.E(op, pole.Invalid("mention_id", "mention %s is not a victim's", mentionID))
 	}
-	d := Decide(rq.Principal, VictimReveal, Resource{Kind: "victim", ID: mentionID, Force: m.Force})
+	r, err := g.mentionResource(ctx, m)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	r.Kind = "victim"
+	d := Decide(rq.Principal, VictimReveal, r)
 	if !d.Allowed {
-		return nil, pole.E(op, g.refuse(ctx, rq, VictimReveal, Resource{Kind: "victim", ID: mentionID, Force: m.Force}, d))
+		return nil, pole.E(op, g.refuse(ctx, rq, VictimReveal, r, d))
 	}
 	if err := g.record(ctx, rq, audit.IdentityRevealed, "mention", []string{mentionID}, audit.Allowed, d.Reason); err != nil {
 		return nil, pole.E(op, err)
@@ -208,11 +216,7 @@ func (g *Guard) FindVictims(ctx context.Context, rq Request, kind, value string)
 	if err != nil {
 		return nil, pole.E(op, err)
 	}
-	var forces []string
-	if !d.AllForces {
-		forces = d.Forces
-	}
-	ids, err := g.st.FindVictimsByIndex(ctx, kind, value, forces)
+	ids, err := g.st.FindVictimsByIndex(ctx, kind, value, reachOf(rq, d))
 	if err != nil {
 		return nil, pole.E(op, err)
 	}
@@ -232,6 +236,30 @@ func (g *Guard) Notices(ctx context.Context, rq Request, limit int) ([]*store.In
 	}
 	list, err := g.st.FindInterestNotices(ctx, rq.Force, limit)
 	return list, pole.E(op, err)
+}
+
+// reachOf is the filter a list or search carries into its query: the
+// forces the decision allows and the principal's case teams.
+func reachOf(rq Request, d Decision) *pole.Reach {
+	r := &pole.Reach{Teams: rq.Teams}
+	if !d.AllForces {
+		r.Forces = d.Forces
+	}
+	return r
+}
+
+// mentionResource is a person record as the policy sees it: its force, and
+// the team its case is restricted to, if any.
+func (g *Guard) mentionResource(ctx context.Context, m *pole.Mention) (Resource, error) {
+	r := Resource{Kind: "mention", ID: m.ID, Force: m.Force}
+	if m.CaseID != "" {
+		team, err := g.st.CaseTeam(ctx, m.CaseID)
+		if err != nil {
+			return r, err
+		}
+		r.Team = team
+	}
+	return r, nil
 }
 
 // allow decides a single-record action and records the outcome; a refusal

@@ -279,3 +279,39 @@ func TestARevealNeedsAPurposeEveryTime(t *testing.T) {
 		t.Fatalf("a plain read of a victim: %+v (%v), want the pseudonym only", m, err)
 	}
 }
+
+func TestACaseKeptToATeamIsReadOnlyByTheTeamsMembers(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		ctx := context.Background()
+		if err := st.RestrictCase(ctx, w.own.caseID, "op-oak", "test"); err != nil {
+			t.Fatal(err)
+		}
+		outsider := w.request(pole.RoleForceInvestigator)
+		if c, err := w.guard.FindCase(ctx, outsider, w.own.caseID); c != nil || pole.ErrorCode(err) != pole.EFORBIDDEN {
+			t.Fatalf("an investigator outside op-oak read its case: %v, %v", c, err)
+		}
+		if m, err := w.guard.FindMention(ctx, outsider, w.own.suspect.ID); m != nil || pole.ErrorCode(err) != pole.EFORBIDDEN {
+			t.Fatalf("an investigator outside op-oak read its suspect: %v, %v", m, err)
+		}
+		list, _, err := w.guard.FindCases(ctx, outsider, pole.CaseFilter{})
+		if err != nil || len(list) != 0 {
+			t.Fatalf("an investigator outside op-oak listed %d cases (%v), want none", len(list), err)
+		}
+		res, err := w.guard.SearchPeople(ctx, outsider, "brightwater", 0)
+		if err != nil || res.Total != 0 {
+			t.Fatalf("an investigator outside op-oak found %+v (%v)", res, err)
+		}
+		if m, err := w.guard.RevealVictim(ctx, w.request(pole.RoleNationalReviewer), w.own.victim.ID); m != nil || pole.ErrorCode(err) != pole.EFORBIDDEN {
+			t.Fatalf("a national reviewer outside op-oak revealed its victim: %v, %v", m, err)
+		}
+		member := outsider
+		member.Teams = []string{"op-oak"}
+		if _, err := w.guard.FindCase(ctx, member, w.own.caseID); err != nil {
+			t.Fatalf("a member of op-oak: %v", err)
+		}
+		if res, err := w.guard.SearchPeople(ctx, member, "brightwater", 0); err != nil || res.Total != 1 {
+			t.Fatalf("a member of op-oak searching: %+v (%v)", res, err)
+		}
+	})
+}

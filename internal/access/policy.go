@@ -17,6 +17,7 @@ type Action string
 const (
 	CaseRead         Action = "case.read"         // one case's details
 	CaseList         Action = "case.list"         // search or list cases
+	CaseRestrict     Action = "case.restrict"     // keep a case to a case team, or lift that
 	PersonRead       Action = "person.read"       // one person record or entity profile
 	PersonSearch     Action = "person.search"     // search people
 	VictimReveal     Action = "victim.reveal"     // a victim's identity, with a stated purpose
@@ -34,7 +35,7 @@ const (
 
 // Actions lists every action, in the order of the policy table.
 var Actions = []Action{
-	CaseRead, CaseList, PersonRead, PersonSearch, VictimReveal, SourceIngest,
+	CaseRead, CaseList, CaseRestrict, PersonRead, PersonSearch, VictimReveal, SourceIngest,
 	LinkRun, LinkExplain, LinkJudge, LinkExport, InterestRegister,
 	UserManage, KeyRotate, AuditRead, AuditVerify,
 }
@@ -68,6 +69,9 @@ var policy = map[Action]map[pole.AccessRole]Reach{
 	CaseList: {
 		pole.RoleNationalAnalyst: AnyForce, pole.RoleNationalReviewer: AnyForce, pole.RolePanelMember: AnyForce,
 		pole.RoleForceInvestigator: OwnForce, pole.RoleForceSupervisor: OwnForce,
+	},
+	CaseRestrict: {
+		pole.RoleNationalReviewer: AnyForce, pole.RoleForceSupervisor: OwnForce,
 	},
 	PersonRead: {
 		pole.RoleNationalAnalyst: AnyForce, pole.RoleNationalReviewer: AnyForce, pole.RolePanelMember: AnyForce,
@@ -126,16 +130,18 @@ const (
 	ScopeLink   Scope = "link"
 	ScopeAudit  Scope = "audit"
 	ScopeAdmin  Scope = "admin"
+	ScopeReview Scope = "review"
 )
 
 // Scopes lists every scope.
-var Scopes = []Scope{ScopeRead, ScopeIngest, ScopeLink, ScopeAudit, ScopeAdmin}
+var Scopes = []Scope{ScopeRead, ScopeIngest, ScopeLink, ScopeReview, ScopeAudit, ScopeAdmin}
 
 // scopeOf is the token scope each action needs.
 var scopeOf = map[Action]Scope{
 	CaseRead: ScopeRead, CaseList: ScopeRead, PersonRead: ScopeRead, PersonSearch: ScopeRead,
 	VictimReveal: ScopeRead, LinkExplain: ScopeRead, InterestRegister: ScopeRead,
 	SourceIngest: ScopeIngest,
+	CaseRestrict: ScopeReview,
 	LinkRun:      ScopeLink, LinkJudge: ScopeLink, LinkExport: ScopeLink,
 	UserManage: ScopeAdmin, KeyRotate: ScopeAdmin,
 	AuditRead: ScopeAudit, AuditVerify: ScopeAudit,

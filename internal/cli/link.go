@@ -265,6 +265,11 @@ func runLinkExport(ctx context.Context, m *Main, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	// Records of cases kept to a team the analyst is not in stay out.
+	hidden, err := s.RestrictedMentions(ctx, x.who.Teams)
+	if err != nil {
+		return err
+	}
 	run, err := s.LatestLinkRun(ctx)
 	if err != nil {
 		return err
@@ -278,7 +283,9 @@ func runLinkExport(ctx context.Context, m *Main, args []string) (err error) {
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"source", "record_id", "entity_id"})
 		for _, r := range d.Records {
-			cw.Write([]string{r.Source, r.ID, members[r.Key]})
+			if !hidden[r.Key] {
+				cw.Write([]string{r.Source, r.ID, members[r.Key]})
+			}
 		}
 		cw.Flush()
 		return cw.Error()
@@ -352,7 +359,7 @@ func runLinkReview(ctx context.Context, m *Main, args []string) (err error) {
 	defer closeSession(x, &err)
 	s := x.st
 	if *export != "" {
-		pairs, err := s.ReviewPairs(ctx, *limit, x.forces())
+		pairs, err := s.ReviewPairs(ctx, *limit, x.reach())
 		if err != nil {
 			return err
 		}
@@ -394,9 +401,13 @@ func runLinkReview(ctx context.Context, m *Main, args []string) (err error) {
 	// within reach.
 	for _, j := range js {
 		for _, id := range []string{j.A, j.B} {
-			i, _ := d.Index(id)
-			if force := sourceForce(d.Records[i].Source); !x.reaches(force) {
-				return x.allow(ctx, access.LinkJudge, access.Resource{Kind: "mention", ID: id, Force: force})
+			ok, force, err := x.reachesMention(ctx, id)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return x.refuse(ctx, access.LinkJudge, access.Resource{Kind: "mention", ID: id, Force: force},
+					fmt.Sprintf("record %s (%s) is beyond your reach: another force's, or kept to a case team you are not in", id, force))
 			}
 		}
 	}
@@ -506,12 +517,13 @@ func runLinkUnmerge(ctx context.Context, m *Main, args []string) (err error) {
 	}
 	// Undoing a merge moves its records: every one must be within reach.
 	for _, id := range change.Mentions {
-		mention, err := s.FindMentionByID(ctx, id)
+		ok, force, err := x.reachesMention(ctx, id)
 		if err != nil {
 			return err
 		}
-		if !x.reaches(mention.Force) {
-			return x.allow(ctx, access.LinkJudge, access.Resource{Kind: "mention", ID: id, Force: mention.Force})
+		if !ok {
+			return x.refuse(ctx, access.LinkJudge, access.Resource{Kind: "mention", ID: id, Force: force},
+				fmt.Sprintf("record %s (%s) is beyond your reach: another force's, or kept to a case team you are not in", id, force))
 		}
 	}
 	err = x.record(ctx, audit.Entry{Action: audit.Alteration, RecordKind: "entity_change", RecordIDs: []string{ids[0]},
@@ -547,11 +559,4 @@ func shownName(m *pole.Mention) string {
 		return m.Pseudonym + " (victim)"
 	}
 	return strings.TrimSpace(m.Forename + " " + m.Surname)
-}
-
-// sourceForce is the force of a record's source as linkage names it
-// ("force/file name").
-func sourceForce(source string) string {
-	force, _, _ := strings.Cut(source, "/")
-	return force
 }

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -33,12 +34,22 @@ type policyFixture struct {
 	labels  map[string]string    // side -> a labelled-pairs file judging the side's two records
 	dir     string
 	analyst map[string]string // the environment of the national analyst who linked it
+	cases   map[string]string // side -> a case id
 }
 
 func newPolicyFixture(t *testing.T) *policyFixture {
 	t.Helper()
 	db, set, env := linkedDB(t)
-	f := &policyFixture{db: db, set: set, dir: t.TempDir(), records: map[string][2]string{}, labels: map[string]string{}, analyst: env}
+	f := &policyFixture{db: db, set: set, dir: t.TempDir(), records: map[string][2]string{}, labels: map[string]string{}, analyst: env,
+		cases: map[string]string{}}
+	st := storetest.Open(t, db)
+	for side, force := range map[string]string{"own": "west-yorkshire", "other": "lancashire"} {
+		list, _, err := st.FindCases(context.Background(), pole.CaseFilter{Force: force, Limit: 1})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("a %s case: %v (%v)", force, list, err)
+		}
+		f.cases[side] = list[0].ID
+	}
 	out := filepath.Join(f.dir, "entities.csv")
 	if _, _, err := run(t, env, "link", "export", "--db", db, "--out", out, "--purpose", "fixture"); err != nil {
 		t.Fatal(err)
@@ -82,6 +93,9 @@ var cliOperations = []cliOperation{
 		force := map[string]string{"own": "west-yorkshire", "other": "lancashire"}[on]
 		files, _ := filepath.Glob(filepath.Join(f.set, "exports", force, "*"))
 		return append([]string{"ingest", "--db", f.db, "--profile", filepath.Join(f.set, "profiles", force+".toml")}, files...)
+	}},
+	{"case restrict", access.CaseRestrict, "one", func(f *policyFixture, on string) []string {
+		return []string{"case", "restrict", "--db", f.db, "--lift", f.cases[on]}
 	}},
 	{"link", access.LinkRun, "all", func(f *policyFixture, on string) []string {
 		return []string{"link", "--db", f.db}
@@ -172,5 +186,25 @@ func TestKeyRotationIsForAdministratorsOnly(t *testing.T) {
 		if !allowed && pole.ErrorCode(err) != pole.EFORBIDDEN {
 			t.Errorf("key rotate as %s: got %v, want EFORBIDDEN", role, err)
 		}
+	}
+}
+
+func TestACaseKeptToATeamIsChangedOnlyFromInsideTheTeam(t *testing.T) {
+	f := newPolicyFixture(t)
+	sup := actingAs(t, f.db, pole.RoleForceSupervisor, "west-yorkshire")
+	out, _, err := run(t, sup, "case", "restrict", "--db", f.db, "--team", "op-oak", f.cases["own"])
+	if err != nil || !strings.Contains(out, "kept to case team op-oak") {
+		t.Fatalf("restrict: %q (%v)", out, err)
+	}
+	// The supervisor is not in op-oak: the case is now beyond their reach.
+	if _, _, err := run(t, sup, "case", "restrict", "--db", f.db, "--lift", f.cases["own"]); pole.ErrorCode(err) != pole.EFORBIDDEN {
+		t.Fatalf("lifting from outside the team: got %v, want EFORBIDDEN", err)
+	}
+	if _, _, err := run(t, sup, "case", "restrict", "--db", f.db, f.cases["own"]); pole.ErrorField(err) != "team" {
+		t.Fatalf("neither --team nor --lift: got %v, want EINVALID on team", err)
+	}
+	st := storetest.Open(t, f.db)
+	if team, err := st.CaseTeam(context.Background(), f.cases["own"]); err != nil || team != "op-oak" {
+		t.Fatalf("the case's team: %q (%v)", team, err)
 	}
 }

@@ -129,13 +129,18 @@ func (x *session) allow(ctx context.Context, a access.Action, r access.Resource)
 		x.scope = d
 		return nil
 	}
+	return x.refuse(ctx, a, r, d.Reason)
+}
+
+// refuse records a refusal of a on r and returns the error to show.
+func (x *session) refuse(ctx context.Context, a access.Action, r access.Resource, reason string) error {
 	ids := []string{}
 	if r.ID != "" {
 		ids = []string{r.ID}
 	}
 	err := x.log.Record(ctx, audit.Entry{Actor: x.who.UserID, ActorLogin: x.who.Login, Action: audit.AccessDenied,
-		RecordKind: r.Kind, RecordIDs: ids, Origin: x.origin, Outcome: audit.Denied, Detail: string(a) + ": " + d.Reason})
-	return errors.Join(pole.Errorf(pole.EFORBIDDEN, "%s", d.Reason), err)
+		RecordKind: r.Kind, RecordIDs: ids, Origin: x.origin, Outcome: audit.Denied, Detail: string(a) + ": " + reason})
+	return errors.Join(pole.Errorf(pole.EFORBIDDEN, "%s", reason), err)
 }
 
 // needAllForces refuses, and records the refusal, unless the command's
@@ -156,12 +161,37 @@ func (x *session) reaches(force string) bool {
 	return x.scope.AllForces || slices.Contains(x.scope.Forces, force)
 }
 
-// forces is the scope as a query filter: nil for every force.
-func (x *session) forces() []string {
-	if x.scope.AllForces {
-		return nil
+// reach is the scope as a query filter: the forces it covers (nil for
+// every force) and the case teams of the one acting.
+func (x *session) reach() *pole.Reach {
+	r := &pole.Reach{Teams: x.who.Teams}
+	if !x.scope.AllForces {
+		r.Forces = x.scope.Forces
 	}
-	return x.scope.Forces
+	return r
+}
+
+// reachesMention reports whether a person record is within the command's
+// scope: its force reached, and its case not kept to a team the one acting
+// is not in. It returns the record's force.
+func (x *session) reachesMention(ctx context.Context, id string) (bool, string, error) {
+	m, err := x.st.FindMentionByID(ctx, id)
+	if err != nil {
+		return false, "", err
+	}
+	if !x.reaches(m.Force) {
+		return false, m.Force, nil
+	}
+	if m.CaseID != "" {
+		team, err := x.st.CaseTeam(ctx, m.CaseID)
+		if err != nil {
+			return false, m.Force, err
+		}
+		if team != "" && !slices.Contains(x.who.Teams, team) {
+			return false, m.Force, nil
+		}
+	}
+	return true, m.Force, nil
 }
 
 // record writes one entry for the one acting; it returns once the entry is

@@ -89,9 +89,9 @@ func (c *Case) Validate() error {
 // CaseFilter selects cases; zero fields match everything.
 type CaseFilter struct {
 	Force string
-	// Forces, when not nil, limits the cases to those held by these forces:
-	// the access policy's filter, applied inside the query.
-	Forces       []string
+	// Reach, when not nil, is the access policy's filter, applied inside
+	// the query.
+	Reach        *Reach
 	SourceID     string
 	CrimeRef     string
 	OutcomeTypes []int

@@ -166,9 +166,9 @@ func (m *Mention) Validate() error {
 // MentionFilter selects mentions; zero fields match everything.
 type MentionFilter struct {
 	Force string
-	// Forces, when not nil, limits the mentions to these forces': the
-	// access policy's filter, applied inside the query.
-	Forces   []string
+	// Reach, when not nil, is the access policy's filter, applied inside
+	// the query.
+	Reach    *Reach
 	SourceID string
 	CaseID   string
 	RecordID string

@@ -102,3 +102,13 @@ func (u *User) Validate() error {
 	}
 	return nil
 }
+
+// Reach is what of the records a list or search may cover, as the access
+// policy decides it, for the store to apply inside its query: a search hit
+// is itself a disclosure. Forces nil means every force; otherwise only
+// these forces' records. A record of a case restricted to a case team is
+// covered only if the team is one of Teams.
+type Reach struct {
+	Forces []string
+	Teams  []string
+}

@@ -112,9 +112,7 @@ func (s *Store) FindCases(ctx context.Context, f pole.CaseFilter) ([]*pole.Case,
 	if f.Force != "" {
 		w.add("force = ?", f.Force)
 	}
-	if f.Forces != nil {
-		w.in("force", f.Forces)
-	}
+	w.reach(f.Reach, "force", "id")
 	if f.SourceID != "" {
 		if err := idArg("source_id", f.SourceID); err != nil {
 			return nil, 0, pole.E(op, err)

@@ -1061,15 +1061,16 @@ func (s *Store) FindLinkPair(ctx context.Context, a, b string) (*LinkPair, error
 
 // ReviewPairs returns up to limit pairs of the review band that nobody has
 // judged, the most uncertain (probability nearest 0.5) first; a zero limit
-// returns them all.
-func (s *Store) ReviewPairs(ctx context.Context, limit int, forces []string) ([]LinkPair, error) {
+// returns them all. A non-nil reach keeps to pairs whose records are both
+// within it.
+func (s *Store) ReviewPairs(ctx context.Context, limit int, reach *pole.Reach) ([]LinkPair, error) {
 	const op = "store.ReviewPairs"
 	var w where
-	if forces != nil {
+	if reach != nil {
 		// Both records of a pair must be within reach: the access filter,
 		// inside the query.
 		var in where
-		in.in("s.force", forces)
+		in.reach(reach, "s.force", "m.case_id")
 		held := "(SELECT m.id FROM " + mentionFrom + in.String() + ")"
 		w.add("p.mention_a IN "+held, in.args...)
 		w.add("p.mention_b IN "+held, in.args...)

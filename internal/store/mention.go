@@ -180,9 +180,7 @@ func (s *Store) FindMentions(ctx context.Context, f pole.MentionFilter) ([]*pole
 	if f.Force != "" {
 		w.add("s.force = ?", f.Force)
 	}
-	if f.Forces != nil {
-		w.in("s.force", f.Forces)
-	}
+	w.reach(f.Reach, "s.force", "m.case_id")
 	for _, id := range []struct{ field, col, v string }{{"source_id", "m.source_id", f.SourceID}, {"case_id", "m.case_id", f.CaseID}} {
 		if id.v == "" {
 			continue

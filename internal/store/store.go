@@ -290,10 +290,7 @@ func (w *where) in(col string, list []string) {
 		w.conds = append(w.conds, "1 = 0")
 		return
 	}
-	w.conds = append(w.conds, col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(list)), ", ")+")")
-	for _, v := range list {
-		w.args = append(w.args, v)
-	}
+	w.add(inList(col, len(list)), anyStrings(list)...)
 }
 
 func (w *where) String() string {

@@ -141,8 +141,8 @@ func (s *Store) FindMentionWithIdentity(ctx context.Context, id string) (*pole.M
 
 // FindVictimsByIndex returns the ids of victims' mentions whose blind index
 // of the given kind ("name", "surname", "dob" or "postcode") matches value,
-// held by one of forces (every force when forces is nil).
-func (s *Store) FindVictimsByIndex(ctx context.Context, kind, value string, forces []string) ([]string, error) {
+// within reach (everything when reach is nil).
+func (s *Store) FindVictimsByIndex(ctx context.Context, kind, value string, reach *pole.Reach) ([]string, error) {
 	const op = "store.FindVictimsByIndex"
 	if s.sealer == nil {
 		return nil, pole.E(op, errNoKey("a victim's identity"))
@@ -150,9 +150,7 @@ func (s *Store) FindVictimsByIndex(ctx context.Context, kind, value string, forc
 	var w where
 	w.add("vi.kind = ?", kind)
 	w.add("vi.digest = ?", s.sealer.BlindIndex(kind, value))
-	if forces != nil {
-		w.in("s.force", forces)
-	}
+	w.reach(reach, "s.force", "m.case_id")
 	q := "SELECT DISTINCT vi.mention_id FROM victim_index vi JOIN mentions m ON m.id = vi.mention_id JOIN sources s ON s.id = m.source_id" + w.String() + " ORDER BY vi.mention_id"
 	rows, err := s.r.QueryContext(ctx, s.eng.rebind(q), w.args...)
 	if err != nil {

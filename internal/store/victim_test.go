@@ -207,7 +207,7 @@ func TestVictimsAreFoundByBlindIndexWithinTheForcesAllowed(t *testing.T) {
 				t.Errorf("%s %q: got %v (%v), want [%s]", q.kind, q.value, ids, err, v.ID)
 			}
 		}
-		if ids, err := s.FindVictimsByIndex(ctx, "surname", "Vantablackstone", []string{"lancashire"}); err != nil || len(ids) != 0 {
+		if ids, err := s.FindVictimsByIndex(ctx, "surname", "Vantablackstone", &pole.Reach{Forces: []string{"lancashire"}}); err != nil || len(ids) != 0 {
 			t.Errorf("another force's search found %v (%v)", ids, err)
 		}
 		if ids, _ := s.FindVictimsByIndex(ctx, "surname", "Hussain", nil); len(ids) != 0 {
