@@ -184,8 +184,8 @@ func (g *Guard) RevealVictim(ctx context.Context, rq Request, mentionID string) 
 	if err != nil {
 		return nil, pole.E(op, g.refuseUnknown(ctx, rq, VictimReveal, "mention", mentionID, err))
 	}
-	if m.Role != pole.RoleVictim {
-		return nil, pole.E(op, pole.Invalid("mention_id", "mention %s is not a victim's", mentionID))
+	if m.Pseudonym == "" {
+		return nil, pole.E(op, pole.Invalid("mention_id", "mention %s is not sealed: its identity shows as it is", mentionID))
 	}
 	r, err := g.mentionResource(ctx, m)
 	if err != nil {

@@ -209,12 +209,12 @@ func runLinkExplain(ctx context.Context, m *Main, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if ma.Role == pole.RoleVictim {
+	if ma.Pseudonym != "" {
 		for k := range e.Fields {
 			e.Fields[k].A = "(sealed)"
 		}
 	}
-	if mb.Role == pole.RoleVictim {
+	if mb.Pseudonym != "" {
 		for k := range e.Fields {
 			e.Fields[k].B = "(sealed)"
 		}
@@ -552,11 +552,12 @@ func needPurpose(p string) error {
 	return nil
 }
 
-// shownName is how a person record is named on screen: a victim by
-// pseudonym, anyone else by name.
+// shownName is how a person record is named on screen: a sealed one (a
+// victim's, or a nominal record that may be) by pseudonym, anyone else by
+// name.
 func shownName(m *pole.Mention) string {
-	if m.Role == pole.RoleVictim {
-		return m.Pseudonym + " (victim)"
+	if m.Pseudonym != "" {
+		return m.Pseudonym + " (identity sealed)"
 	}
 	return strings.TrimSpace(m.Forename + " " + m.Surname)
 }

@@ -44,6 +44,7 @@ func (s *Store) updateMentions(ctx context.Context, bt bulkTx, l *load, replaced
 	for i, u := range ups {
 		next := *u.New
 		next.ID, next.Version, next.UpdatedAt, next.Force = u.Old.ID, u.Old.Version+1, l.now, u.Old.Force
+		next.Pseudonym = u.Old.Pseudonym // a sealed record stays sealed
 		if err := next.Validate(); err != nil {
 			return pole.E(fmt.Sprintf("person update %d", i+1), err)
 		}
@@ -59,6 +60,9 @@ func (s *Store) updateMentions(ctx context.Context, bt bulkTx, l *load, replaced
 		}
 		if err := s.storeVictim(ctx, bulkExec(bt), next.ID, sv); err != nil {
 			return err
+		}
+		if unknownPart(&next) {
+			l.nominal = append(l.nominal, next.ID)
 		}
 		*u.New = next
 	}

@@ -66,6 +66,7 @@ func (l *load) involvementValues(v *pole.Involvement) ([]any, error) {
 		return nil, err
 	}
 	v.CreatedAt = l.now
+	l.nominal = append(l.nominal, v.MentionID)
 	return []any{v.ID, v.CaseID, v.MentionID, string(v.Role), v.SourceID, v.SourceRow, l.nowArg}, nil
 }
 

@@ -115,6 +115,9 @@ func (s *Store) LoadExport(ctx context.Context, e Export) (LoadCounts, error) {
 	if err != nil {
 		return LoadCounts{}, pole.E(op, err)
 	}
+	if err := s.settleNominal(ctx, l.nominal); err != nil {
+		return counts, pole.E(op, fmt.Errorf("the export is stored; settling which nominal records are victims' failed, and they stay sealed: %w", err))
+	}
 	return counts, nil
 }
 
@@ -132,13 +135,17 @@ func (s *Store) LoadCases(ctx context.Context, cases iter.Seq2[*pole.Case, error
 // the first bad one, none. This is the path for large loads.
 func (s *Store) LoadMentions(ctx context.Context, mentions iter.Seq2[*pole.Mention, error]) (int, error) {
 	l := s.newLoad(ctx)
-	return s.loadOne(ctx, "store.LoadMentions", func(bt bulkTx) (int, error) {
+	n, err := s.loadOne(ctx, "store.LoadMentions", func(bt bulkTx) (int, error) {
 		n, err := loadStream(ctx, s, bt, "mention", "mentions", mentionInsertColumns, mentions, l.mentionValues)
 		if err != nil {
 			return 0, err
 		}
 		return n, l.writeVictims(bt)
 	})
+	if err != nil {
+		return n, err
+	}
+	return n, pole.E("store.LoadMentions", s.settleNominal(ctx, l.nominal))
 }
 
 // LoadEvents writes many events in one transaction: all or none.
@@ -221,6 +228,10 @@ type load struct {
 	// victims holds the sealed identities of the victims' mentions
 	// streamed so far, written once the mentions are.
 	victims []*sealedVictim
+	// nominal holds the nominal index records stored or updated, and the
+	// records given parts in cases: whose identities settleNominal decides
+	// once the load is committed.
+	nominal []string
 }
 
 func (s *Store) newLoad(ctx context.Context) *load {

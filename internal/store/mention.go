@@ -103,12 +103,16 @@ func (l *load) mentionValues(m *pole.Mention) ([]any, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
+	m.Pseudonym = ""
 	row, sv, err := l.s.sealVictim(m)
 	if err != nil {
 		return nil, err
 	}
 	if sv != nil {
 		l.victims = append(l.victims, sv)
+	}
+	if unknownPart(m) {
+		l.nominal = append(l.nominal, m.ID)
 	}
 	return row, nil
 }
@@ -122,7 +126,7 @@ func (s *Store) CreateMention(ctx context.Context, m *pole.Mention) error {
 	if err != nil {
 		return pole.E(op, err)
 	}
-	return pole.E(op, s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.mentionCaseFits(ctx, tx, m); err != nil {
 			return err
 		}
@@ -136,7 +140,11 @@ func (s *Store) CreateMention(ctx context.Context, m *pole.Mention) error {
 			}
 		}
 		return nil
-	}))
+	})
+	if err == nil {
+		err = s.settleNominal(ctx, l.nominal)
+	}
+	return pole.E(op, err)
 }
 
 // mentionCaseFits checks that a mention's case is stored and held by the
@@ -212,13 +220,17 @@ func (s *Store) FindMentions(ctx context.Context, f pole.MentionFilter) ([]*pole
 }
 
 // UpdateMention replaces a stored mention with m. m.Version must be the
-// version that was read, or the update is ECONFLICT and nothing changes.
+// version that was read, or the update is ECONFLICT and nothing changes. A
+// sealed record (one with a pseudonym) is to be given whole, as
+// FindMentionWithIdentity reads it: as FindMentionByID reads it, its
+// identity is blank, and that is what would be stored.
 func (s *Store) UpdateMention(ctx context.Context, m *pole.Mention) error {
 	const op = "store.UpdateMention"
 	if err := notFoundUnlessID("mention", m.ID); err != nil {
 		return pole.E(op, err)
 	}
-	return pole.E(op, s.inTx(ctx, func(tx *sql.Tx) error {
+	var nominal []string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := scanMention(tx.QueryRowContext(ctx, s.eng.rebind(mentionSelect+" WHERE m.id = ?"), m.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return pole.Errorf(pole.ENOTFOUND, "no mention with id %s", m.ID)
@@ -228,6 +240,9 @@ func (s *Store) UpdateMention(ctx context.Context, m *pole.Mention) error {
 		}
 		next := *m
 		next.Version, next.UpdatedAt = m.Version+1, s.now()
+		if next.Pseudonym == "" {
+			next.Pseudonym = old.Pseudonym // a sealed record stays sealed
+		}
 		l := s.newLoad(ctx)
 		l.forces[old.SourceID] = old.Force
 		force, err := l.sourceForce(next.SourceID)
@@ -259,7 +274,14 @@ func (s *Store) UpdateMention(ctx context.Context, m *pole.Mention) error {
 		if err := s.storeVictim(ctx, txExec(tx), next.ID, sv); err != nil {
 			return err
 		}
+		if unknownPart(&next) {
+			nominal = []string{next.ID}
+		}
 		*m = next
 		return nil
-	}))
+	})
+	if err == nil {
+		err = s.settleNominal(ctx, nominal)
+	}
+	return pole.E(op, err)
 }

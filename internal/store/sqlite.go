@@ -38,8 +38,11 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// busy_timeout covers other processes holding the lock; writers in this
 	// process queue on the single connection instead.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+	// secure_delete: a record sealed after it was stored in the clear (a
+	// nominal record found to be a victim's) leaves no old bytes in freed
+	// space.
 	w, err := sql.Open("sqlite", path+"?"+common+
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-131072)&_pragma=temp_store(MEMORY)&_txlock=immediate")
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-131072)&_pragma=temp_store(MEMORY)&_pragma=secure_delete(1)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}

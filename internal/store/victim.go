@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,12 +45,23 @@ func identityRow(mentionID string, version int) string {
 	return "mention/" + mentionID + "/v" + strconv.Itoa(version)
 }
 
+// sealed reports whether m's identity is to be kept apart: a victim's; a
+// record already sealed (m carries its pseudonym); and a force's nominal
+// index entry that names no role (no case, role other), which may be a
+// victim's until the cases it is linked to say otherwise (settleNominal).
+func sealed(m *pole.Mention) bool {
+	return m.Role == pole.RoleVictim || m.Pseudonym != "" || unknownPart(m)
+}
+
+// unknownPart reports whether m is a nominal index entry naming no role.
+func unknownPart(m *pole.Mention) bool { return m.CaseID == "" && m.Role == pole.RoleOther }
+
 // sealVictim takes a victim's identity off m's row: it returns the row to
 // store, with the identity blanked and the pseudonym set, and the sealed
-// identity and blind indexes to store beside it. Other roles pass through.
+// identity and blind indexes to store beside it. A record that is not
+// sealed passes through.
 func (s *Store) sealVictim(m *pole.Mention) ([]any, *sealedVictim, error) {
-	if m.Role != pole.RoleVictim {
-		m.Pseudonym = ""
+	if !sealed(m) {
 		return mentionValues(m), nil, nil
 	}
 	if s.sealer == nil {
@@ -124,7 +136,7 @@ func (s *Store) openVictim(m *pole.Mention, keyID string, sealed []byte) error {
 func (s *Store) FindMentionWithIdentity(ctx context.Context, id string) (*pole.Mention, error) {
 	const op = "store.FindMentionWithIdentity"
 	m, err := s.FindMentionByID(ctx, id)
-	if err != nil || m.Role != pole.RoleVictim {
+	if err != nil || m.Pseudonym == "" {
 		return m, pole.E(op, err)
 	}
 	var keyID string
@@ -196,7 +208,7 @@ func (s *Store) openText(rowID, keyID string, sealed []byte) (map[string]string,
 
 // withoutIdentity is m with a victim's identity taken off, as history keeps it.
 func withoutIdentity(m *pole.Mention) *pole.Mention {
-	if m.Role != pole.RoleVictim {
+	if !sealed(m) {
 		return m
 	}
 	blank := *m
@@ -326,4 +338,111 @@ func (s *Store) resealSome(ctx context.Context, table, key, current string, rowI
 		return nil
 	})
 	return n, err
+}
+
+// settleBatch is how many nominal records settleNominal decides per query
+// and transaction.
+const settleBatch = 500
+
+// settleNominal decides, for the nominal index records among ids (records
+// with no case of their own), whether their identities are kept apart: they
+// are, unless the record plays a part in at least one case and in none as a
+// victim. A nominal index names no roles, so its records are sealed when
+// stored; once the force's links show a record to be only a suspect's or a
+// witness's, it is opened back onto its row, and a record linked later as a
+// victim's is sealed again. Each batch is one transaction, and each record
+// is rewritten only if its version is still the one read.
+func (s *Store) settleNominal(ctx context.Context, ids []string) error {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	for len(ids) > 0 {
+		n := min(len(ids), settleBatch)
+		if err := s.settleSome(ctx, ids[:n]); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func (s *Store) settleSome(ctx context.Context, ids []string) error {
+	var w where
+	w.in("m.id", ids)
+	w.add("m.case_id IS NULL AND m.role = 'other'")
+	victim := "EXISTS (SELECT 1 FROM involvements i WHERE i.mention_id = m.id AND i.role = 'victim')"
+	involved := "EXISTS (SELECT 1 FROM involvements i WHERE i.mention_id = m.id)"
+	// Only the records whose state must change: sealed ones shown not to be
+	// victims', and open ones that are, or may be.
+	w.add("((m.pseudonym <> '' AND " + involved + " AND NOT " + victim + ") OR (m.pseudonym = '' AND (NOT " + involved + " OR " + victim + ")))")
+	var change []*pole.Mention
+	for m, err := range s.scanMentions(ctx, "store.settleNominal", w.String(), w.args...) {
+		if err != nil {
+			return err
+		}
+		change = append(change, m)
+	}
+	if len(change) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		exec := txExec(tx)
+		for _, m := range change {
+			if m.Pseudonym != "" {
+				if err := s.openOntoRow(ctx, tx, m); err != nil {
+					return err
+				}
+				continue
+			}
+			row, sv, err := s.sealVictimNow(m)
+			if err != nil {
+				return err
+			}
+			if err := s.rewriteIdentity(ctx, tx, m.ID, m.Version, row); err != nil {
+				return err
+			}
+			if err := s.storeVictim(ctx, exec, m.ID, sv); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// sealVictimNow seals a record whatever its role.
+func (s *Store) sealVictimNow(m *pole.Mention) ([]any, *sealedVictim, error) {
+	m.Pseudonym = "-" // any mark makes sealVictim seal it; it sets the real one
+	return s.sealVictim(m)
+}
+
+// identityColumns are the columns of a mention row that a sealed record
+// keeps blank, and the pseudonym.
+var identityColumns = []string{"forename", "middle_names", "surname", "name_as_written", "aliases", "dob", "addresses", "pseudonym"}
+
+// rewriteIdentity sets a mention row's identity columns from row (a full
+// mention row as mentionValues makes it), if the row is still at version.
+func (s *Store) rewriteIdentity(ctx context.Context, tx *sql.Tx, id string, version int, row []any) error {
+	var sets []string
+	var args []any
+	for _, c := range identityColumns {
+		sets = append(sets, c+" = ?")
+		args = append(args, row[slices.Index(mentionInsertColumns, c)])
+	}
+	res, err := tx.ExecContext(ctx, s.eng.rebind("UPDATE mentions SET "+strings.Join(sets, ", ")+" WHERE id = ? AND version = ?"), append(args, id, version)...)
+	if err != nil {
+		return err
+	}
+	return changedOne(res, "mention", id, version)
+}
+
+// openOntoRow writes a sealed record's identity (m, opened) back onto its
+// row and drops its sealed copy and blind indexes for this version.
+func (s *Store) openOntoRow(ctx context.Context, tx *sql.Tx, m *pole.Mention) error {
+	m.Pseudonym = ""
+	if err := s.rewriteIdentity(ctx, tx, m.ID, m.Version, mentionValues(m)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.eng.rebind("DELETE FROM victim_identities WHERE mention_id = ? AND version = ?"), m.ID, m.Version); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, s.eng.rebind("DELETE FROM victim_index WHERE mention_id = ?"), m.ID)
+	return err
 }

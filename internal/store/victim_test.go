@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"fmt"
 	"database/sql"
 	"os"
 	"path/filepath"
@@ -271,6 +272,93 @@ func TestASecondFactorSecretIsSealedInTheDatabaseFile(t *testing.T) {
 		}
 		if bytes.Contains(raw, []byte(secret)) {
 			t.Errorf("%s holds the second-factor secret in the clear", filepath.Base(f))
+		}
+	}
+}
+
+func TestANominalRecordStaysSealedUntilItsCasesShowItIsNoVictims(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		newSource := func(name string) *pole.Source {
+			return &pole.Source{ID: uuid.Must(uuid.NewV7()).String(), Force: "south-yorkshire", System: "Connect", FileName: name,
+				Profile: "sy", ReceivedAt: sampleTime, SHA256: fmt.Sprintf("%064x", sourceSeq.Add(1)), RowCount: 2}
+		}
+		index := newSource("sy_nominal_index.csv")
+		victim := secretVictim(index, nil, "N-1")
+		victim.Role = pole.RoleOther // the nominal index names no part
+		other := sampleMention(index, nil, "N-2", pole.RoleOther)
+		other.Surname = "Suspectson"
+		if _, err := s.LoadExport(ctx, store.Export{Source: index, Mentions: each(victim, other)}); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []*pole.Mention{victim, other} {
+			if shown, _ := s.FindMentionByID(ctx, m.ID); shown.Surname != "" || shown.Pseudonym == "" {
+				t.Fatalf("a nominal record of no known part shows %q (pseudonym %q)", shown.Surname, shown.Pseudonym)
+			}
+		}
+		links := newSource("sy_occurrence_nominal_links.csv")
+		c := sampleCase(links, "SY/9")
+		involve := func(src *pole.Source, c *pole.Case, m *pole.Mention, role pole.Role) *pole.Involvement {
+			return &pole.Involvement{CaseID: c.ID, MentionID: m.ID, Role: role, Provenance: pole.Provenance{SourceID: src.ID, SourceRow: 1}}
+		}
+		c.ID = uuid.Must(uuid.NewV7()).String()
+		_, err := s.LoadExport(ctx, store.Export{Source: links, Cases: each(c),
+			Involvements: each(involve(links, c, victim, pole.RoleVictim), involve(links, c, other, pole.RoleSuspect))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shown, _ := s.FindMentionByID(ctx, victim.ID); shown.Surname != "" || shown.Pseudonym == "" {
+			t.Errorf("a nominal record linked as a victim shows %q", shown.Surname)
+		}
+		shown, _ := s.FindMentionByID(ctx, other.ID)
+		if shown.Surname != "Suspectson" || shown.Pseudonym != "" || shown.DOB.IsZero() {
+			t.Errorf("a nominal record linked only as a suspect stays sealed: %+v", shown)
+		}
+		if ids, _ := s.FindVictimsByIndex(ctx, "surname", "Suspectson", nil); len(ids) != 0 {
+			t.Errorf("an opened record still has blind indexes: %v", ids)
+		}
+		// Linked later as a victim in another case, it is sealed again.
+		more := newSource("sy_occurrence_nominal_links_2.csv")
+		c2 := sampleCase(more, "SY/10")
+		c2.ID = uuid.Must(uuid.NewV7()).String()
+		if _, err := s.LoadExport(ctx, store.Export{Source: more, Cases: each(c2), Involvements: each(involve(more, c2, other, pole.RoleVictim))}); err != nil {
+			t.Fatal(err)
+		}
+		if shown, _ := s.FindMentionByID(ctx, other.ID); shown.Surname != "" || shown.Pseudonym == "" {
+			t.Errorf("a record linked as a victim at last still shows %q", shown.Surname)
+		}
+		full, err := s.FindMentionWithIdentity(ctx, other.ID)
+		if err != nil || full.Surname != "Suspectson" {
+			t.Errorf("the sealed record opens to %+v (%v)", full, err)
+		}
+		if ids, _ := s.FindVictimsByIndex(ctx, "surname", "Suspectson", nil); len(ids) != 1 {
+			t.Errorf("the resealed record is not found by blind index: %v", ids)
+		}
+	})
+}
+
+func TestANominalVictimNeverReachesTheSQLiteFileInTheClear(t *testing.T) {
+	dsn := storetest.SQLiteDSN(t)
+	s := storetest.Open(t, dsn)
+	index := &pole.Source{ID: uuid.Must(uuid.NewV7()).String(), Force: "nottinghamshire", System: "Niche", FileName: "nt_nominal_index.csv",
+		Profile: "nt", ReceivedAt: sampleTime, SHA256: fmt.Sprintf("%064x", sourceSeq.Add(1)), RowCount: 1}
+	v := secretVictim(index, nil, "N-1")
+	v.Role = pole.RoleOther
+	if _, err := s.LoadExport(ctx, store.Export{Source: index, Mentions: each(v)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(strings.TrimPrefix(dsn, "sqlite:") + "*")
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, val := range secretValues {
+			if bytes.Contains(raw, []byte(val)) {
+				t.Errorf("%s holds %q in the clear", filepath.Base(f), val)
+			}
 		}
 	}
 }
