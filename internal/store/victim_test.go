@@ -2,8 +2,8 @@ package store_test
 
 import (
 	"bytes"
-	"fmt"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
