@@ -40,6 +40,9 @@ type Authenticator struct {
 	// on the first sign-in, so that commands that only check tokens do not
 	// pay for a hash.
 	dummyHash func() (string, error)
+
+	sweepMu   sync.Mutex
+	lastSweep time.Time // when sign-ins last deleted ended sessions
 }
 
 // NewAuthenticator returns an Authenticator over s.
@@ -100,12 +103,14 @@ type LoginRequest struct {
 
 // LoginResult is a new session: SessionID goes into SessionCookie and is
 // not kept anywhere else. Rehashed says the user's password hash was made
-// again with today's parameters.
+// again with today's parameters. SweepErr says why deleting the sessions
+// that had ended failed: the sign-in stands, and the caller logs it.
 type LoginResult struct {
 	SessionID string
 	ExpiresAt time.Time
 	User      *pole.User
 	Rehashed  bool
+	SweepErr  error
 }
 
 // errLoginFailed is the one answer to a wrong login, password or code and
@@ -151,6 +156,47 @@ func (a *Authenticator) Login(ctx context.Context, req LoginRequest) (*LoginResu
 	if k := addressKey(req.Origin); k != "" {
 		keys = append(keys, k)
 	}
+	if err := a.chargeAttempt(ctx, keys, now); err != nil {
+		return nil, pole.E(op, err)
+	}
+
+	// Made before the user is looked up, so that the first sign-in with an
+	// unknown login takes no longer than the first with a known one.
+	dummy, err := a.dummyHash()
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	u, rehash, err := a.verify(ctx, login, req.Password, req.TOTPCode, dummy, now)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	if err := a.forgiveAttempt(ctx, keys); err != nil {
+		return nil, pole.E(op, err)
+	}
+	rehashed := false
+	if rehash {
+		if rehashed, err = a.rehash(ctx, u, req.Password); err != nil {
+			return nil, pole.E(op, err)
+		}
+	}
+	if req.OldSessionID != "" {
+		if err := a.Logout(ctx, req.OldSessionID); err != nil {
+			return nil, pole.E(op, err)
+		}
+	}
+	res, err := a.startSession(ctx, u, req.Origin, req.UserAgent, now)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	res.Rehashed = rehashed
+	res.SweepErr = pole.E(op, res.SweepErr)
+	return res, nil
+}
+
+// chargeAttempt counts an attempt under keys as a failure before its
+// password is checked (see charge), or refuses it, saying until when, if
+// any of the keys is blocked.
+func (a *Authenticator) chargeAttempt(ctx context.Context, keys []string, now time.Time) error {
 	var until time.Time
 	_, err := a.store.UpdateLoginThrottles(ctx, keys, func(states []*store.LoginThrottle) error {
 		for _, st := range states {
@@ -167,60 +213,27 @@ func (a *Authenticator) Login(ctx context.Context, req LoginRequest) (*LoginResu
 		return nil
 	})
 	if !until.IsZero() {
-		return nil, pole.E(op, &pole.Error{
+		return &pole.Error{
 			Code:    pole.EUNAUTHORIZED,
 			Message: "too many attempts; try again after " + until.In(a.loc).Format("15:04 MST"),
 			Err:     &throttled{until: until},
-		})
+		}
 	}
-	if err != nil {
-		return nil, pole.E(op, err)
-	}
+	return err
+}
 
-	// Made before the user is looked up, so that the first sign-in with an
-	// unknown login takes no longer than the first with a known one.
-	dummy, err := a.dummyHash()
-	if err != nil {
-		return nil, pole.E(op, err)
-	}
-	u, rehash, err := a.verify(ctx, login, req.Password, req.TOTPCode, dummy, now)
-	if err != nil {
-		return nil, pole.E(op, err)
-	}
-	_, err = a.store.UpdateLoginThrottles(ctx, keys, func(states []*store.LoginThrottle) error {
+// forgiveAttempt takes back what chargeAttempt charged an attempt whose
+// password proved right: the account's count, under the first of keys, is
+// cleared, and each address is forgiven the one failure.
+func (a *Authenticator) forgiveAttempt(ctx context.Context, keys []string) error {
+	_, err := a.store.UpdateLoginThrottles(ctx, keys, func(states []*store.LoginThrottle) error {
 		states[0].Failures = 0
 		for _, st := range states[1:] {
 			forgive(st)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, pole.E(op, err)
-	}
-	res := &LoginResult{User: u}
-	if rehash {
-		if res.Rehashed, err = a.rehash(ctx, u, req.Password); err != nil {
-			return nil, pole.E(op, err)
-		}
-	}
-	if req.OldSessionID != "" {
-		if err := a.Logout(ctx, req.OldSessionID); err != nil {
-			return nil, pole.E(op, err)
-		}
-	}
-	if res.SessionID, err = newSecret(); err != nil {
-		return nil, pole.E(op, err)
-	}
-	se := &store.Session{
-		IDHash: hashSecret(res.SessionID), UserID: u.ID,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(a.absTimeout),
-		Origin: clean(req.Origin, 100), UserAgent: clean(req.UserAgent, 512),
-	}
-	if err := a.store.CreateSession(ctx, se); err != nil {
-		return nil, pole.E(op, err)
-	}
-	res.ExpiresAt = se.ExpiresAt
-	return res, nil
+	return err
 }
 
 // verify checks a login's password and, if the user has one, second factor.
@@ -303,6 +316,65 @@ func (a *Authenticator) AddUser(ctx context.Context, u *pole.User, password stri
 	}
 	*u = next
 	return nil
+}
+
+// ChangePassword gives a user a new password once they have given their
+// current one, and ends every other session of theirs, so that whoever
+// learnt the old password is signed out with it. keepSessionID, the session
+// the change is made from, stays signed in; "" keeps none. A wrong current
+// password is counted against the account as a failed sign-in is, and once
+// the account is blocked every change is refused until the block passes.
+// The new password must be between MinPasswordLength and MaxPasswordLength
+// characters.
+func (a *Authenticator) ChangePassword(ctx context.Context, userID, oldPassword, newPassword, keepSessionID string) error {
+	const op = "access.ChangePassword"
+	now := a.now()
+	u, err := a.store.FindUserByID(ctx, userID)
+	if err != nil {
+		return pole.E(op, err)
+	}
+	if u.Disabled {
+		return pole.E(op, errNotSignedIn())
+	}
+	keys := []string{accountKey(u.Login)}
+	if err := a.chargeAttempt(ctx, keys, now); err != nil {
+		return pole.E(op, err)
+	}
+	ok, _, err := a.password.Check(u.PasswordHash, oldPassword)
+	if err != nil {
+		return pole.E(op, &pole.Error{Code: pole.EINTERNAL, Message: "user " + u.Login + " has an unreadable password hash", Err: err})
+	}
+	if !ok {
+		return pole.E(op, pole.Errorf(pole.EUNAUTHORIZED, "the current password is wrong"))
+	}
+	if err := a.forgiveAttempt(ctx, keys); err != nil {
+		return pole.E(op, err)
+	}
+	// Named apart from the current password, which the form also holds.
+	if err := CheckPasswordLength(newPassword); err != nil {
+		var pe *pole.Error
+		if errors.As(err, &pe) {
+			named := *pe
+			named.Field = "new_password"
+			err = &named
+		}
+		return pole.E(op, err)
+	}
+	h, err := a.password.Hash(newPassword)
+	if err != nil {
+		return pole.E(op, err)
+	}
+	next := *u
+	next.PasswordHash = h
+	if err := a.store.UpdateUser(ctx, &next); err != nil {
+		return pole.E(op, err)
+	}
+	keep := ""
+	if wellFormedSecret(keepSessionID) {
+		keep = hashSecret(keepSessionID)
+	}
+	_, err = a.store.DeleteOtherUserSessions(ctx, u.ID, keep)
+	return pole.E(op, err)
 }
 
 // Disablement is what disabling a user did.

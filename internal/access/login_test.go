@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -255,4 +256,91 @@ func TestNewAuthenticatorRefusesWeakPasswordParameters(t *testing.T) {
 	if pole.ErrorField(err) != "password_params" {
 		t.Fatalf("got %v, want EINVALID on password_params", err)
 	}
+}
+
+const newTestPassword = "a brand new passphrase for alice"
+
+func TestChangePasswordRefusesAWrongCurrentPasswordAndCountsItAsAFailedSignIn(t *testing.T) {
+	forEachStore(t, func(t *testing.T, at *authTest) {
+		alice := at.addUser(t, "alice")
+		id := at.mustLogin(t, "alice").SessionID
+		for i := range 5 {
+			err := at.ChangePassword(bg, alice.ID, fmt.Sprintf("guess number %d", i), newTestPassword, id)
+			wantUnauthorised(t, err, "a wrong current password")
+			if _, ok := RetryAfter(err); ok {
+				t.Fatalf("guess %d was throttled; the first five must be checked", i+1)
+			}
+		}
+		err := at.ChangePassword(bg, alice.ID, testPassword, newTestPassword, id)
+		if _, ok := RetryAfter(err); !ok {
+			t.Fatalf("the right password after five wrong ones: got %v, want throttled", err)
+		}
+		_, err = at.login("alice", testPassword)
+		if _, ok := RetryAfter(err); !ok {
+			t.Fatalf("signing in after five wrong current passwords: got %v, want throttled", err)
+		}
+		at.clock.Advance(time.Minute)
+		if _, err := at.Session(bg, id); err != nil {
+			t.Fatalf("the session the refused changes were made from: %v", err)
+		}
+		at.mustLogin(t, "alice")
+		_, err = at.login("alice", newTestPassword)
+		wantUnauthorised(t, err, "a new password never stored")
+	})
+}
+
+func TestChangePasswordEndsTheUsersOtherSessionsAndTheNewPasswordSignsIn(t *testing.T) {
+	forEachStore(t, func(t *testing.T, at *authTest) {
+		alice := at.addUser(t, "alice")
+		at.addUser(t, "bob")
+		var others []string
+		for range 2 {
+			others = append(others, at.mustLogin(t, "alice").SessionID)
+		}
+		current := at.mustLogin(t, "alice").SessionID
+		bobs := at.mustLogin(t, "bob").SessionID
+		if err := at.ChangePassword(bg, alice.ID, testPassword, newTestPassword, current); err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range others {
+			_, err := at.Session(bg, id)
+			wantUnauthorised(t, err, fmt.Sprintf("alice's other session %d after the change", i))
+		}
+		if u, err := at.Session(bg, current); err != nil || u.ID != alice.ID {
+			t.Fatalf("the session the change was made from: %v (%v), want alice", u, err)
+		}
+		if _, err := at.Session(bg, bobs); err != nil {
+			t.Fatalf("bob's session after alice's change: %v", err)
+		}
+		_, err := at.login("alice", testPassword)
+		wantUnauthorised(t, err, "the old password")
+		if _, err := at.login("alice", newTestPassword); err != nil {
+			t.Fatalf("signing in with the new password: %v", err)
+		}
+
+		if err := at.ChangePassword(bg, alice.ID, newTestPassword, testPassword, ""); err != nil {
+			t.Fatal(err)
+		}
+		_, err = at.Session(bg, current)
+		wantUnauthorised(t, err, "a session after a change that kept none")
+	})
+}
+
+func TestChangePasswordRefusesAShortNewPasswordAndChangesNothing(t *testing.T) {
+	forEachStore(t, func(t *testing.T, at *authTest) {
+		alice := at.addUser(t, "alice")
+		other := at.mustLogin(t, "alice").SessionID
+		err := at.ChangePassword(bg, alice.ID, testPassword, "short pw", "")
+		if pole.ErrorField(err) != "new_password" {
+			t.Fatalf("a short new password: got %v, want EINVALID on new_password", err)
+		}
+		if _, err := at.Session(bg, other); err != nil {
+			t.Fatalf("a session after a refused change: %v", err)
+		}
+		at.mustLogin(t, "alice")
+		err = at.ChangePassword(bg, "0190c8a2-0000-7000-8000-000000000000", testPassword, newTestPassword, "")
+		if pole.ErrorCode(err) != pole.ENOTFOUND {
+			t.Fatalf("an unknown user: got %v, want ENOTFOUND", err)
+		}
+	})
 }

@@ -17,7 +17,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/caselink/caselink/internal/pole"
-	"github.com/caselink/caselink/internal/store"
 )
 
 // EnvOIDCClientSecret holds the OpenID Connect client secret. It is the
@@ -318,7 +317,11 @@ func (o *OIDC) Finish(ctx context.Context, st OIDCState, gotState, code, origin,
 		return nil, pole.E(op, errNoSSOAccount())
 	}
 	res, err := o.auth.startSession(ctx, u, origin, userAgent, now)
-	return res, pole.E(op, err)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	res.SweepErr = pole.E(op, res.SweepErr)
+	return res, nil
 }
 
 // ssoLogin is the caselink login a provider's claim names: the claim with
@@ -339,22 +342,4 @@ func ssoLogin(claim string) (string, bool) {
 		}
 	}
 	return string(b), true
-}
-
-// startSession stores a new session for u, signed in at now, as Login does
-// once a password and code have checked out.
-func (a *Authenticator) startSession(ctx context.Context, u *pole.User, origin, userAgent string, now time.Time) (*LoginResult, error) {
-	id, err := newSecret()
-	if err != nil {
-		return nil, err
-	}
-	se := &store.Session{
-		IDHash: hashSecret(id), UserID: u.ID,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(a.absTimeout),
-		Origin: clean(origin, 100), UserAgent: clean(userAgent, 512),
-	}
-	if err := a.store.CreateSession(ctx, se); err != nil {
-		return nil, err
-	}
-	return &LoginResult{SessionID: id, ExpiresAt: se.ExpiresAt, User: u}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store"
 )
 
 // SessionCookieName is the session cookie's name. The __Host- prefix makes
@@ -25,6 +26,10 @@ const (
 	// touchEvery is how stale a session's last use may be before a request
 	// records it again: writing on every request would cost a write per page.
 	touchEvery = time.Minute
+	// sweepEvery is how often sign-ins delete the sessions that have ended.
+	// Session deletes an ended session it is shown, but one never shown
+	// again would otherwise be kept for ever.
+	sweepEvery = 10 * time.Minute
 )
 
 // secretBytes is the entropy of a session id and of an API token.
@@ -125,4 +130,42 @@ func (a *Authenticator) Logout(ctx context.Context, id string) error {
 		return nil
 	}
 	return pole.E(op, a.store.DeleteSession(ctx, hashSecret(id)))
+}
+
+// startSession stores a new session for u, signed in at now: the one way a
+// session starts, once a password and code or the identity provider have
+// vouched for u. It then deletes the sessions that have ended, if that is
+// due; a failure to is in the result's SweepErr, not an error.
+func (a *Authenticator) startSession(ctx context.Context, u *pole.User, origin, userAgent string, now time.Time) (*LoginResult, error) {
+	id, err := newSecret()
+	if err != nil {
+		return nil, err
+	}
+	se := &store.Session{
+		IDHash: hashSecret(id), UserID: u.ID,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(a.absTimeout),
+		Origin: clean(origin, 100), UserAgent: clean(userAgent, 512),
+	}
+	if err := a.store.CreateSession(ctx, se); err != nil {
+		return nil, err
+	}
+	return &LoginResult{SessionID: id, ExpiresAt: se.ExpiresAt, User: u, SweepErr: a.sweepSessions(ctx, now)}, nil
+}
+
+// sweepSessions deletes the sessions that have ended by now, unless it did
+// so less than sweepEvery ago. The time is taken before the sweep runs, so
+// that sign-ins at the same moment do not all sweep, and a sweep that fails
+// is not tried again until the next is due.
+func (a *Authenticator) sweepSessions(ctx context.Context, now time.Time) error {
+	a.sweepMu.Lock()
+	due := a.lastSweep.IsZero() || now.Sub(a.lastSweep) >= sweepEvery
+	if due {
+		a.lastSweep = now
+	}
+	a.sweepMu.Unlock()
+	if !due {
+		return nil
+	}
+	_, err := a.store.DeleteExpiredSessions(ctx, now, a.idleTimeout)
+	return err
 }

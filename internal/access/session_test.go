@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/caselink/caselink/internal/pole"
 )
 
 func TestSessionStolenBeforeLogoutStopsWorkingAtLogout(t *testing.T) {
@@ -134,4 +136,60 @@ func TestSessionCookieIsHostOnlySecureHTTPOnlyAndStrict(t *testing.T) {
 	if err := c.Valid(); err != nil {
 		t.Fatalf("cookie is not valid: %v", err)
 	}
+}
+
+func TestSignInsDeleteEndedSessionsAtMostEveryTenMinutes(t *testing.T) {
+	forEachStore(t, func(t *testing.T, at *authTest) {
+		for _, login := range []string{"alice", "bob", "carol"} {
+			at.addUser(t, login)
+		}
+		stored := func(id string) bool {
+			t.Helper()
+			_, err := at.store.FindSession(bg, hashSecret(id))
+			if err != nil && pole.ErrorCode(err) != pole.ENOTFOUND {
+				t.Fatal(err)
+			}
+			return err == nil
+		}
+		signIn := func(login string) string {
+			t.Helper()
+			res := at.mustLogin(t, login)
+			if res.SweepErr != nil {
+				t.Fatalf("sweep at %v: %v", at.clock.Now(), res.SweepErr)
+			}
+			return res.SessionID
+		}
+		alice := signIn("alice") // the first sign-in sweeps
+		at.clock.Advance(25 * time.Minute)
+		bob := signIn("bob") // sweeps; alice's session has 5 minutes left
+		at.clock.Advance(6 * time.Minute)
+		signIn("carol") // 6 minutes after the last sweep: none
+		if !stored(alice) {
+			t.Fatal("a sign-in 6 minutes after a sweep swept again")
+		}
+		at.clock.Advance(4 * time.Minute)
+		signIn("carol") // 10 minutes after the last sweep
+		if stored(alice) {
+			t.Fatalf("alice's session, unused for %v, was kept", 35*time.Minute)
+		}
+		if !stored(bob) {
+			t.Fatal("bob's session, unused for 10 minutes, was deleted")
+		}
+	})
+}
+
+func TestSignInStandsWhenTheSweepFailsAndReportsIt(t *testing.T) {
+	forEachStore(t, func(t *testing.T, at *authTest) {
+		at.addUser(t, "alice")
+		// The store refuses to sweep with no idle timeout: a failure a test
+		// can cause without breaking the database.
+		at.idleTimeout = 0
+		res := at.mustLogin(t, "alice")
+		if pole.ErrorField(res.SweepErr) != "idle" || !strings.Contains(res.SweepErr.Error(), "access.Login") {
+			t.Fatalf("SweepErr: got %v, want the store's refusal, from access.Login", res.SweepErr)
+		}
+		if _, err := at.store.FindSession(bg, hashSecret(res.SessionID)); err != nil {
+			t.Fatalf("the session of a sign-in whose sweep failed: %v", err)
+		}
+	})
 }

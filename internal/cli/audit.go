@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"time"
 
@@ -192,14 +191,12 @@ func runKeyNew(m *Main, args []string) error {
 	if *out == "" {
 		return pole.Invalid("out", "key new needs --out FILE")
 	}
-	if _, err := os.Lstat(*out); err == nil {
-		return pole.Errorf(pole.ECONFLICT, "%s exists: a key file is never overwritten, as what it sealed would be lost", *out)
-	}
 	ring, err := keyring.Generate()
 	if err != nil {
 		return err
 	}
-	if err := ring.Save(*out); err != nil {
+	// Never over an existing file: what it sealed would be lost.
+	if err := ring.SaveNew(*out); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.stdout, "wrote %s\naudit verifier key (give it to your auditors): %s\n", *out, ring.AuditVerifierKey())

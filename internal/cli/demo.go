@@ -53,7 +53,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		*db.keyFile = keyPath
 		if ring, err = keyring.Load(keyPath); pole.ErrorCode(err) == pole.ENOTFOUND {
 			if ring, err = keyring.Generate(); err == nil {
-				err = ring.Save(keyPath)
+				err = ring.SaveNew(keyPath)
 			}
 		}
 	}

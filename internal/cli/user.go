@@ -380,6 +380,9 @@ func (c userCommand) token(ctx context.Context, args []string) (issued *access.I
 		}
 		return nil, err
 	}
+	if in.SweepErr != nil {
+		fmt.Fprintf(c.m.stderr, "caselink: expired sessions were not swept: %v\n", in.SweepErr)
+	}
 	if err := x.auth.Logout(ctx, in.SessionID); err != nil {
 		return nil, err
 	}

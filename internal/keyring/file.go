@@ -295,16 +295,60 @@ func (r *Ring) Save(path string) error {
 	return nil
 }
 
-func (r *Ring) save(path string) (err error) {
-	b, err := r.marshal()
+func (r *Ring) save(path string) error {
+	tmp, err := r.writeTemp(path)
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	// CreateTemp makes the file 0600, so the keys are never readable by others.
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// SaveNew writes the ring to path as Save does, but only if nothing is
+// there: a file at path, even one made after the caller looked, is left
+// as it is and SaveNew fails with ECONFLICT, since the keys in a key file
+// overwritten are lost with all they sealed. It is as atomic as Save: the
+// synced temporary file is linked to path, which fails if path exists.
+func (r *Ring) SaveNew(path string) error {
+	if err := r.saveNew(path); err != nil {
+		return pole.E("keyring.SaveNew", pole.E(path, err))
+	}
+	return nil
+}
+
+func (r *Ring) saveNew(path string) error {
+	tmp, err := r.writeTemp(path)
 	if err != nil {
 		return err
+	}
+	err = os.Link(tmp, path)
+	rmErr := os.Remove(tmp)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		// A temporary file left behind holds new keys that sealed nothing.
+		return pole.Errorf(pole.ECONFLICT, "exists: a key file is never overwritten, as what it sealed would be lost")
+	case err != nil:
+		return errors.Join(err, rmErr)
+	case rmErr != nil:
+		return fmt.Errorf("saved, but a second copy of the keys is left: %w", rmErr)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// writeTemp writes the ring to a new temporary file beside path, mode 0600
+// and synced, and returns its name.
+func (r *Ring) writeTemp(path string) (name string, err error) {
+	b, err := r.marshal()
+	if err != nil {
+		return "", err
+	}
+	// CreateTemp makes the file 0600, so the keys are never readable by others.
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return "", err
 	}
 	defer func() {
 		if err != nil {
@@ -313,21 +357,23 @@ func (r *Ring) save(path string) (err error) {
 		}
 	}()
 	if err := f.Chmod(0o600); err != nil {
-		return err
+		return "", err
 	}
 	if _, err := f.Write(b); err != nil {
-		return err
+		return "", err
 	}
 	if err := f.Sync(); err != nil {
-		return err
+		return "", err
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return "", err
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	// Sync the directory so the rename itself survives a crash.
+	return f.Name(), nil
+}
+
+// syncDir syncs a directory, so that a rename or link in it survives a
+// crash.
+func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -193,6 +195,86 @@ func TestSaveFailsNamingTheFileWhenTheDirectoryIsMissing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "keyring.Save: "+path) {
 		t.Errorf("got %v, want an error naming keyring.Save and %s", err, path)
 	}
+}
+
+func TestSaveNewWritesAPrivateFileThatLoadReads(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "keys.json")
+	r := generate(t)
+	if err := r.SaveNew(path); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode: got %04o, want 0600", fi.Mode().Perm())
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameKeys(t, got, r)
+	if names := dirNames(t, dir); len(names) != 1 {
+		t.Errorf("directory holds %q, want only keys.json", names)
+	}
+}
+
+func TestSaveNewRefusesAnExistingFileAndLeavesItUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "keys.json")
+	first := generate(t)
+	if err := first.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = generate(t).SaveNew(path)
+	if pole.ErrorCode(err) != pole.ECONFLICT || !strings.Contains(err.Error(), "keyring.SaveNew: "+path) {
+		t.Fatalf("SaveNew over a key file: got %v, want ECONFLICT naming keyring.SaveNew and %s", err, path)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(after, before) {
+		t.Fatal("SaveNew changed the key file it refused to overwrite")
+	}
+	if names := dirNames(t, dir); len(names) != 1 {
+		t.Errorf("directory holds %q, want only keys.json", names)
+	}
+}
+
+func TestSaveNewDoesNotWriteThroughASymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "elsewhere.json")
+	path := filepath.Join(dir, "keys.json")
+	if err := os.Symlink(target, path); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	err := generate(t).SaveNew(path)
+	if pole.ErrorCode(err) != pole.ECONFLICT {
+		t.Fatalf("SaveNew over a dangling symlink: got %v, want ECONFLICT", err)
+	}
+	if _, err := os.Lstat(target); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the symlink's target: got %v, want it never made", err)
+	}
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }
 
 func TestLoadRefusesAKeyFileOthersMayRead(t *testing.T) {

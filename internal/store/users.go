@@ -391,6 +391,43 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID string) (int, err
 	return int(n), pole.E(op, err)
 }
 
+// DeleteOtherUserSessions ends every session of a user but the one whose id
+// hashes to keepIDHash, and says how many it ended. An empty keepIDHash
+// keeps none.
+func (s *Store) DeleteOtherUserSessions(ctx context.Context, userID, keepIDHash string) (int, error) {
+	const op = "store.DeleteOtherUserSessions"
+	if err := idArg("user_id", userID); err != nil {
+		return 0, pole.E(op, err)
+	}
+	res, err := s.w.ExecContext(ctx, s.eng.rebind("DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?"), userID, keepIDHash)
+	if err != nil {
+		return 0, pole.E(op, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), pole.E(op, err)
+}
+
+// DeleteExpiredSessions deletes the sessions that have ended by now: those
+// at or past their absolute expiry, and those unused for idle or longer, as
+// the access package judges them. It says how many it deleted.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int, error) {
+	const op = "store.DeleteExpiredSessions"
+	if idle <= 0 {
+		return 0, pole.E(op, pole.Invalid("idle", "must be positive, got %v: every session would be deleted", idle))
+	}
+	// Cut to the microsecond the times are stored to, downwards: a session
+	// is never deleted before it has ended.
+	now = now.UTC()
+	ended, idleSince := now.Truncate(time.Microsecond), now.Add(-idle).Truncate(time.Microsecond)
+	res, err := s.w.ExecContext(ctx, s.eng.rebind("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?"),
+		s.eng.timeValue(ended), s.eng.timeValue(idleSince))
+	if err != nil {
+		return 0, pole.E(op, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), pole.E(op, err)
+}
+
 func scanToken(r scanner) (*APIToken, error) {
 	var (
 		t            APIToken

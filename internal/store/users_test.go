@@ -266,6 +266,80 @@ func TestCreateSessionRejectsBadInputNamingTheField(t *testing.T) {
 	})
 }
 
+func TestDeleteExpiredSessionsDeletesOnlyEndedSessionsOfEveryUser(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		alice, bob := addUser(t, s, "alice"), addUser(t, s, "bob")
+		now, idle := sampleTime.Add(24*time.Hour), 30*time.Minute
+		for _, tc := range []struct {
+			n                int
+			user             *pole.User
+			lastSeen, expiry time.Time
+		}{
+			{1, alice, now.Add(-time.Minute), now.Add(time.Hour)},             // in use: kept
+			{2, alice, now.Add(-idle + time.Microsecond), now.Add(time.Hour)}, // idle just under the limit: kept
+			{3, alice, now.Add(-time.Minute), now.Add(time.Microsecond)},      // just before its expiry: kept
+			{4, alice, now.Add(-time.Minute), now},                            // at its expiry: ended
+			{5, alice, now.Add(-time.Minute), now.Add(-time.Hour)},            // past its expiry: ended
+			{6, alice, now.Add(-idle), now.Add(time.Hour)},                    // idle for the limit: ended
+			{7, bob, now.Add(-2 * time.Hour), now.Add(time.Hour)},             // another user's idle one: ended
+		} {
+			se := &store.Session{IDHash: hashOf(tc.n), UserID: tc.user.ID, CreatedAt: now.Add(-12 * time.Hour),
+				LastSeenAt: tc.lastSeen, ExpiresAt: tc.expiry}
+			if err := s.CreateSession(ctx, se); err != nil {
+				t.Fatalf("session %d: %v", tc.n, err)
+			}
+		}
+		n, err := s.DeleteExpiredSessions(ctx, now, idle)
+		if err != nil || n != 4 {
+			t.Fatalf("DeleteExpiredSessions: %d (%v), want 4", n, err)
+		}
+		for i := 1; i <= 7; i++ {
+			_, err := s.FindSession(ctx, hashOf(i))
+			if kept := i <= 3; kept && err != nil {
+				t.Errorf("session %d: %v, want it kept", i, err)
+			} else if !kept && pole.ErrorCode(err) != pole.ENOTFOUND {
+				t.Errorf("session %d: got %v, want it deleted", i, err)
+			}
+		}
+		if n, err := s.DeleteExpiredSessions(ctx, now, idle); err != nil || n != 0 {
+			t.Fatalf("sweeping again: %d (%v), want 0", n, err)
+		}
+		_, err = s.DeleteExpiredSessions(ctx, now, 0)
+		wantCode(t, err, pole.EINVALID, "idle")
+	})
+}
+
+func TestDeleteOtherUserSessionsKeepsTheOneNamedAndOtherUsers(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		alice, bob := addUser(t, s, "alice"), addUser(t, s, "bob")
+		for i, owner := range []*pole.User{alice, alice, alice, bob} {
+			se := &store.Session{IDHash: hashOf(i + 1), UserID: owner.ID, CreatedAt: sampleTime, LastSeenAt: sampleTime, ExpiresAt: sampleTime.Add(time.Hour)}
+			if err := s.CreateSession(ctx, se); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := s.DeleteOtherUserSessions(ctx, alice.ID, hashOf(2)); err != nil || n != 2 {
+			t.Fatalf("DeleteOtherUserSessions keeping one: %d (%v), want 2", n, err)
+		}
+		for i, kept := range []bool{false, true, false, true} {
+			_, err := s.FindSession(ctx, hashOf(i+1))
+			if kept && err != nil {
+				t.Errorf("session %d: %v, want it kept", i+1, err)
+			} else if !kept && pole.ErrorCode(err) != pole.ENOTFOUND {
+				t.Errorf("session %d: got %v, want it deleted", i+1, err)
+			}
+		}
+		if n, err := s.DeleteOtherUserSessions(ctx, alice.ID, ""); err != nil || n != 1 {
+			t.Fatalf("DeleteOtherUserSessions keeping none: %d (%v), want 1", n, err)
+		}
+		if _, err := s.FindSession(ctx, hashOf(4)); err != nil {
+			t.Fatalf("bob's session: %v, want it kept", err)
+		}
+		_, err := s.DeleteOtherUserSessions(ctx, "alice", "")
+		wantCode(t, err, pole.EINVALID, "user_id")
+	})
+}
+
 func TestAPITokensAreFoundByHashTouchedAndRevoked(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *store.Store) {
 		u := addUser(t, s, "alice")
