@@ -27,6 +27,8 @@ const (
 	LinkJudge        Action = "link.judge"        // same / not the same / unsure; unmerge
 	LinkExport       Action = "link.export"       // every record's entity id, all forces
 	InterestRegister Action = "interest.register" // deconfliction: register interest in an entity
+	NetworkRead      Action = "network.read"      // groups, key people, paths across forces
+	NetworkExport    Action = "network.export"    // the network to an analyst's tool
 	UserManage       Action = "user.manage"       // add, list, disable users; issue tokens
 	KeyRotate        Action = "key.rotate"        // rotate the victim identity key
 	AuditRead        Action = "audit.read"        // read and export the audit log
@@ -36,7 +38,7 @@ const (
 // Actions lists every action, in the order of the policy table.
 var Actions = []Action{
 	CaseRead, CaseList, CaseRestrict, PersonRead, PersonSearch, VictimReveal, SourceIngest,
-	LinkRun, LinkExplain, LinkJudge, LinkExport, InterestRegister,
+	LinkRun, LinkExplain, LinkJudge, LinkExport, InterestRegister, NetworkRead, NetworkExport,
 	UserManage, KeyRotate, AuditRead, AuditVerify,
 }
 
@@ -106,6 +108,12 @@ var policy = map[Action]map[pole.AccessRole]Reach{
 		pole.RoleNationalAnalyst: AnyForce, pole.RoleNationalReviewer: AnyForce,
 		pole.RoleForceInvestigator: OwnForce, pole.RoleForceSupervisor: OwnForce,
 	},
+	NetworkRead: {
+		pole.RoleNationalAnalyst: AnyForce, pole.RoleNationalReviewer: AnyForce,
+	},
+	NetworkExport: {
+		pole.RoleNationalAnalyst: AnyForce,
+	},
 	UserManage: {
 		pole.RoleAdministrator: AnyForce,
 	},
@@ -141,6 +149,7 @@ var scopeOf = map[Action]Scope{
 	CaseRead: ScopeRead, CaseList: ScopeRead, PersonRead: ScopeRead, PersonSearch: ScopeRead,
 	VictimReveal: ScopeRead, LinkExplain: ScopeRead, InterestRegister: ScopeRead,
 	SourceIngest: ScopeIngest,
+	NetworkRead:  ScopeRead, NetworkExport: ScopeRead,
 	CaseRestrict: ScopeReview,
 	LinkRun:      ScopeLink, LinkJudge: ScopeLink, LinkExport: ScopeLink,
 	UserManage: ScopeAdmin, KeyRotate: ScopeAdmin,

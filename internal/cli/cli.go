@@ -45,6 +45,7 @@ func New(stdout, stderr io.Writer, getenv func(string) string) *Main {
 		{"profile", "check a mapping profile against export files (profile check)", "check --profile FILE EXPORT...", runProfile},
 		{"synth", "write the synthetic national data set with its ground truth", "--out DIR [--seed N] [--people N]", runSynth},
 		{"user", "add, list and disable users; issue API tokens (user add|list|disable|token)", "add|list|disable|token [flags]", runUser},
+		{"network", "groups, key people and paths in the linked network (network build|groups|path)", "build|groups|path --purpose WHY [flags]", runNetwork},
 		{"case", "keep a case to a case team, or lift that (case restrict)", "restrict (--team TEAM | --lift) CASE_ID", runCase},
 		{"audit", "verify or export the audit log (audit verify|export)", "verify|export [flags]", runAudit},
 		{"key", "make or rotate the key file (key new|rotate)", "new|rotate [flags]", runKey},

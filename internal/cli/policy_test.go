@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,6 +113,15 @@ var cliOperations = []cliOperation{
 	{"link review --import", access.LinkJudge, "one", func(f *policyFixture, on string) []string {
 		return []string{"link", "review", "--db", f.db, "--import", f.labels[on]}
 	}},
+	{"network build", access.NetworkRead, "all", func(f *policyFixture, on string) []string {
+		return []string{"network", "build", "--db", f.db, "--purpose", "policy test"}
+	}},
+	{"network groups", access.NetworkRead, "all", func(f *policyFixture, on string) []string {
+		return []string{"network", "groups", "--db", f.db, "--purpose", "policy test", "--json"}
+	}},
+	{"network export", access.NetworkExport, "all", func(f *policyFixture, on string) []string {
+		return []string{"network", "export", "--db", f.db, "--purpose", "policy test", "--format", "json", "--out", filepath.Join(f.dir, "network.json")}
+	}},
 	{"user list", access.UserManage, "all", func(f *policyFixture, on string) []string {
 		return []string{"user", "list", "--db", f.db}
 	}},
@@ -206,5 +216,56 @@ func TestACaseKeptToATeamIsChangedOnlyFromInsideTheTeam(t *testing.T) {
 	st := storetest.Open(t, f.db)
 	if team, err := st.CaseTeam(context.Background(), f.cases["own"]); err != nil || team != "op-oak" {
 		t.Fatalf("the case's team: %q (%v)", team, err)
+	}
+}
+
+func TestNetworkCommandsShowGroupsAndAPathByPseudonymForVictims(t *testing.T) {
+	f := newPolicyFixture(t)
+	out, _, err := run(t, f.analyst, "network", "groups", "--db", f.db, "--purpose", "test", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var groups []struct {
+		Offenders []string `json:"offenders"`
+		Victims   []string `json:"victims"`
+	}
+	if err := json.Unmarshal([]byte(out), &groups); err != nil || len(groups) == 0 {
+		t.Fatalf("network groups --json: %v\n%s", err, out)
+	}
+	g := groups[0]
+	if len(g.Offenders) < 2 {
+		t.Fatalf("the largest group has %d offenders, want two or more", len(g.Offenders))
+	}
+	for _, v := range g.Victims {
+		if !strings.HasPrefix(v, "V-") {
+			t.Errorf("a victim is shown as %q, not by pseudonym", v)
+		}
+	}
+	out, _, err = run(t, f.analyst, "network", "path", "--db", f.db, "--purpose", "test", g.Offenders[0], g.Offenders[1])
+	if err != nil || !strings.Contains(out, "links between") {
+		t.Fatalf("network path: %v\n%s", err, out)
+	}
+	out, _, err = run(t, f.analyst, "network", "findings", "--db", f.db, "--purpose", "test")
+	if err != nil || !strings.Contains(out, "victims linked to two or more suspects") || !strings.Contains(out, "groups across force borders") {
+		t.Fatalf("network findings: %v\n%s", err, out)
+	}
+	if _, _, err := run(t, f.analyst, "network", "groups", "--db", f.db); pole.ErrorField(err) != "purpose" {
+		t.Fatalf("no purpose: got %v, want EINVALID on purpose", err)
+	}
+}
+
+func TestNetworkExportWritesAGroupAsGraphMLAndIsRecorded(t *testing.T) {
+	f := newPolicyFixture(t)
+	file := filepath.Join(t.TempDir(), "group.graphml")
+	out, _, err := run(t, f.analyst, "network", "export", "--db", f.db, "--purpose", "test", "--format", "graphml", "--group", "1", "--out", file)
+	if err != nil || !strings.Contains(out, "wrote group 1 as graphml") {
+		t.Fatalf("network export: %v\n%s", err, out)
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil || !strings.Contains(string(raw), "graphml.graphdrawing.org") {
+		t.Fatalf("the export: %v\n%.200s", err, raw)
+	}
+	if _, _, err := run(t, f.analyst, "network", "export", "--db", f.db, "--purpose", "test", "--format", "pdf", "--out", file); pole.ErrorField(err) != "format" {
+		t.Fatalf("an unknown format: got %v, want EINVALID on format", err)
 	}
 }

@@ -107,7 +107,7 @@ func (m *Main) openStoreWithKeys(ctx context.Context, f *dbFlags) (*session, err
 // signIn makes the holder of token the one acting.
 func (x *session) signIn(ctx context.Context, token string) error {
 	if token == "" {
-		return pole.Errorf(pole.EUNAUTHORIZED, "this command reads or changes personal data: set %s to your API token (an administrator issues one with 'caselink user token')", EnvToken)
+		return pole.Errorf(pole.EUNAUTHORIZED, "this command reads or changes personal data: set %s to your API token (issue yourself one with 'caselink user token YOUR_LOGIN')", EnvToken)
 	}
 	u, scopes, err := x.auth.Token(ctx, token)
 	if err != nil {
