@@ -219,7 +219,7 @@ func TestACaseKeptToATeamIsChangedOnlyFromInsideTheTeam(t *testing.T) {
 	}
 }
 
-func TestNetworkCommandsShowGroupsAndAPathByPseudonymForVictims(t *testing.T) {
+func TestNetworkCommandsShowGroupsFindingsAPathAndExportsWithVictimsByPseudonym(t *testing.T) {
 	f := newPolicyFixture(t)
 	out, _, err := run(t, f.analyst, "network", "groups", "--db", f.db, "--purpose", "test", "--json")
 	if err != nil {
@@ -252,12 +252,8 @@ func TestNetworkCommandsShowGroupsAndAPathByPseudonymForVictims(t *testing.T) {
 	if _, _, err := run(t, f.analyst, "network", "groups", "--db", f.db); pole.ErrorField(err) != "purpose" {
 		t.Fatalf("no purpose: got %v, want EINVALID on purpose", err)
 	}
-}
-
-func TestNetworkExportWritesAGroupAsGraphMLAndIsRecorded(t *testing.T) {
-	f := newPolicyFixture(t)
 	file := filepath.Join(t.TempDir(), "group.graphml")
-	out, _, err := run(t, f.analyst, "network", "export", "--db", f.db, "--purpose", "test", "--format", "graphml", "--group", "1", "--out", file)
+	out, _, err = run(t, f.analyst, "network", "export", "--db", f.db, "--purpose", "test", "--format", "graphml", "--group", "1", "--out", file)
 	if err != nil || !strings.Contains(out, "wrote group 1 as graphml") {
 		t.Fatalf("network export: %v\n%s", err, out)
 	}
