@@ -17,18 +17,24 @@ import (
 // Each iteration pulls rank along every arc once, split over the cores by
 // ranges of nodes of equal work.
 func PageRank(g *Graph, damping, tol float64, maxIter int) ([]float64, error) {
+	x, _, err := pageRank(g, damping, tol, maxIter)
+	return x, err
+}
+
+// pageRank is PageRank that also tells how many iterations it took.
+func pageRank(g *Graph, damping, tol float64, maxIter int) ([]float64, int, error) {
 	const op = "graph.PageRank"
 	switch {
 	case !(damping >= 0 && damping < 1):
-		return nil, pole.E(op, pole.Invalid("damping", "got %v, want 0 <= damping < 1", damping))
+		return nil, 0, pole.E(op, pole.Invalid("damping", "got %v, want 0 <= damping < 1", damping))
 	case !(tol > 0):
-		return nil, pole.E(op, pole.Invalid("tol", "got %v, want above zero", tol))
+		return nil, 0, pole.E(op, pole.Invalid("tol", "got %v, want above zero", tol))
 	case maxIter < 1:
-		return nil, pole.E(op, pole.Invalid("maxIter", "got %d, want at least 1", maxIter))
+		return nil, 0, pole.E(op, pole.Invalid("maxIter", "got %d, want at least 1", maxIter))
 	}
 	n := g.Nodes()
 	if n == 0 {
-		return []float64{}, nil
+		return []float64{}, 0, nil
 	}
 	nf := float64(n)
 
@@ -59,7 +65,7 @@ func PageRank(g *Graph, damping, tol float64, maxIter int) ([]float64, error) {
 		dangling[p] = d
 	})
 
-	for range maxIter {
+	for iter := 1; iter <= maxIter; iter++ {
 		var lost float64
 		for _, d := range dangling {
 			lost += d
@@ -88,8 +94,8 @@ func PageRank(g *Graph, damping, tol float64, maxIter int) ([]float64, error) {
 			err += c
 		}
 		if err < nf*tol {
-			return x, nil
+			return x, iter, nil
 		}
 	}
-	return x, pole.E(op, pole.Errorf(pole.EINTERNAL, "did not converge in %d iterations", maxIter))
+	return x, maxIter, pole.E(op, pole.Errorf(pole.EINTERNAL, "did not converge in %d iterations", maxIter))
 }
