@@ -75,8 +75,10 @@ type Mention struct {
 	Vehicles        []string // registration marks, upper case without spaces
 	Vulnerabilities []string // from Vulnerabilities
 
-	// Pseudonym stands for a victim everywhere the identity is not shown
-	// (V-XXXXX-XXXXX). The store sets it; it is empty for other roles.
+	// Pseudonym stands for a person whose identity is sealed (a victim, or
+	// a nominal index entry that may be one) everywhere the identity is not
+	// shown, as in V-7K3QX-M2A9P. The store sets it; it is empty for
+	// everyone else.
 	Pseudonym string
 
 	Provenance
