@@ -37,6 +37,10 @@ Subcommands:
             the user signs in and is issued an API token for a machine
             client acting for them; it is printed once
 
+  passwd LOGIN [--password-stdin]
+            the user changes their own password (the current one, then the
+            new one: two lines with --password-stdin); their sessions end
+
 Commands that read or change personal data act for the holder of the API
 token in CASELINK_TOKEN. add, list and disable need an administrator's
 token, but for the first user of a database: an administrator, added at
@@ -74,8 +78,10 @@ func (c userCommand) run(ctx context.Context, args []string) error {
 		_, err = c.disable(ctx, args[1:])
 	case "token":
 		_, err = c.token(ctx, args[1:])
+	case "passwd":
+		err = c.passwd(ctx, args[1:])
 	default:
-		err = pole.Invalid("command", "unknown user subcommand %q (add, list, disable or token)", args[0])
+		err = pole.Invalid("command", "unknown user subcommand %q (add, list, disable, token or passwd)", args[0])
 	}
 	return err
 }
@@ -432,4 +438,61 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// passwd lets a user change their own password, as after an administrator
+// set the first one: the current password proves who they are.
+func (c userCommand) passwd(ctx context.Context, args []string) (err error) {
+	fs := c.flags("passwd", "LOGIN [--password-stdin]", "Change your own password; your sessions end")
+	db := c.m.dbFlags(fs)
+	fromStdin := fs.Bool("password-stdin", false, "read the current password, then the new one, a line each from standard input")
+	login, err := c.oneLogin(fs, args)
+	if err != nil {
+		return err
+	}
+	var current, next string
+	if *fromStdin {
+		r := bufio.NewReader(c.stdin)
+		lines := make([]string, 2)
+		for i := range lines {
+			line, err := r.ReadString('\n')
+			if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+				return pole.Invalid("password", "give the current password and the new one, a line each, on standard input")
+			}
+			lines[i] = strings.TrimRight(line, "\r\n")
+		}
+		current, next = lines[0], lines[1]
+	} else {
+		if current, err = c.signInPassword(login, false); err != nil {
+			return err
+		}
+		if next, err = c.password(login, false); err != nil {
+			return err
+		}
+	}
+	if err := access.CheckPasswordLength(next); err != nil {
+		return err
+	}
+	x, err := c.m.openStoreWithKeys(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer closeSession(x, &err)
+	u, err := x.st.FindUserByLogin(ctx, strings.ToLower(login))
+	if err != nil {
+		// One answer for an unknown login and a wrong password.
+		return pole.Errorf(pole.EUNAUTHORIZED, "the login or password is wrong")
+	}
+	if err := x.auth.ChangePassword(ctx, u.ID, current, next, ""); err != nil {
+		if rerr := x.record(ctx, audit.Entry{Action: audit.LoginFailed, Outcome: audit.Denied, Detail: "password change for " + u.Login + ": " + pole.ErrorMessage(err)}); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return err
+	}
+	x.who = access.PrincipalOf(u)
+	if err := x.record(ctx, audit.Entry{Action: "password_changed", RecordKind: "user", RecordIDs: []string{u.ID}, Detail: "every session ended"}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.m.stdout, "password changed for %s; every session of theirs has ended\n", u.Login)
+	return nil
 }

@@ -264,3 +264,31 @@ func TestUserCommandIsRegisteredWithItsHelp(t *testing.T) {
 		t.Errorf("an unknown subcommand: got %v, want EINVALID", err)
 	}
 }
+
+func TestUserPasswdChangesTheUsersOwnPasswordGivenTheCurrentOne(t *testing.T) {
+	db := migrated(t, storetest.SQLiteDSN(t))
+	admin := firstAdmin(t, db)
+	if _, _, err := runUserCommand(admin, userTestPassword+"\n", "add", "dana", "--db", db, "--name", "Dana", "--force", "kent",
+		"--role", "force_investigator", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	const fresh = "a new password only Dana knows"
+	if _, _, err := runUserCommand(keysEnv(t), "not the password at all\n"+fresh+"\n", "passwd", "dana", "--db", db, "--password-stdin"); pole.ErrorCode(err) != pole.EUNAUTHORIZED {
+		t.Fatalf("passwd with a wrong current password: got %v, want EUNAUTHORIZED", err)
+	}
+	out, _, err := runUserCommand(keysEnv(t), userTestPassword+"\n"+fresh+"\n", "passwd", "dana", "--db", db, "--password-stdin")
+	if err != nil || !strings.Contains(out, "password changed for dana") {
+		t.Fatalf("passwd: %q (%v)", out, err)
+	}
+	s := storetest.Open(t, db)
+	a, err := access.NewAuthenticator(s, access.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Login(context.Background(), access.LoginRequest{Login: "dana", Password: fresh, Origin: "127.0.0.1"}); err != nil {
+		t.Fatalf("signing in with the new password: %v", err)
+	}
+	if _, err := a.Login(context.Background(), access.LoginRequest{Login: "dana", Password: userTestPassword, Origin: "127.0.0.1"}); pole.ErrorCode(err) != pole.EUNAUTHORIZED {
+		t.Fatalf("the administrator's first password still works: %v", err)
+	}
+}
