@@ -64,6 +64,13 @@ func (s *Store) sealVictim(m *pole.Mention) ([]any, *sealedVictim, error) {
 	if !sealed(m) {
 		return mentionValues(m), nil, nil
 	}
+	return s.sealIdentity(m)
+}
+
+// sealIdentity seals m's identity whatever its role: the row to store, with
+// the identity blanked and the pseudonym set, and the sealed identity and
+// blind indexes to store beside it.
+func (s *Store) sealIdentity(m *pole.Mention) ([]any, *sealedVictim, error) {
 	if s.sealer == nil {
 		return nil, nil, errNoKey("a victim's identity")
 	}
@@ -77,22 +84,10 @@ func (s *Store) sealVictim(m *pole.Mention) ([]any, *sealedVictim, error) {
 	}
 	m.Pseudonym = s.sealer.Pseudonym(m.ID)
 	sv := &sealedVictim{identity: []any{m.ID, m.Version, keyID, sealed}}
-	addIndex := func(kind, value string) {
-		if value != "" {
-			sv.index = append(sv.index, []any{m.ID, kind, s.sealer.BlindIndex(kind, value)})
-		}
+	for _, ix := range s.sealer.Indexes(id) {
+		sv.index = append(sv.index, []any{m.ID, ix.Kind, ix.Value})
 	}
-	addIndex("surname", m.Surname)
-	if m.Forename != "" && m.Surname != "" {
-		addIndex("name", m.Forename+" "+m.Surname)
-	}
-	if m.DOB.Precision() == pole.PrecisionDay {
-		addIndex("dob", m.DOB.String())
-	}
-	for _, a := range m.Addresses {
-		addIndex("postcode", a.Postcode)
-	}
-	return mentionValues(withoutIdentity(m)), sv, nil
+	return mentionValues(blankIdentity(m)), sv, nil
 }
 
 // storeVictim writes a victim mention's sealed identity and replaces its
@@ -211,6 +206,11 @@ func withoutIdentity(m *pole.Mention) *pole.Mention {
 	if !sealed(m) {
 		return m
 	}
+	return blankIdentity(m)
+}
+
+// blankIdentity is a copy of m with the identity fields empty.
+func blankIdentity(m *pole.Mention) *pole.Mention {
 	blank := *m
 	blank.Forename, blank.MiddleNames, blank.Surname, blank.NameAsWritten = "", "", "", ""
 	blank.Aliases, blank.DOB, blank.Addresses = nil, pole.PartialDate{}, nil
@@ -392,7 +392,7 @@ func (s *Store) settleSome(ctx context.Context, ids []string) error {
 				}
 				continue
 			}
-			row, sv, err := s.sealVictimNow(m)
+			row, sv, err := s.sealIdentity(m)
 			if err != nil {
 				return err
 			}
@@ -405,12 +405,6 @@ func (s *Store) settleSome(ctx context.Context, ids []string) error {
 		}
 		return nil
 	})
-}
-
-// sealVictimNow seals a record whatever its role.
-func (s *Store) sealVictimNow(m *pole.Mention) ([]any, *sealedVictim, error) {
-	m.Pseudonym = "-" // any mark makes sealVictim seal it; it sets the real one
-	return s.sealVictim(m)
 }
 
 // identityColumns are the columns of a mention row that a sealed record

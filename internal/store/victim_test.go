@@ -63,8 +63,15 @@ func TestVictimIdentityIsNotReadableInTheSQLiteFile(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
+	noneInTheFile(t, dsn, secretValues...)
+}
+
+// noneInTheFile fails the test if any of values stands in the clear in the
+// SQLite database at dsn or in any file beside it (its WAL).
+func noneInTheFile(t *testing.T, dsn string, values ...string) {
+	t.Helper()
 	path := strings.TrimPrefix(dsn, "sqlite:")
-	files, _ := filepath.Glob(path + "*") // the database, and any WAL left behind
+	files, _ := filepath.Glob(path + "*")
 	if len(files) == 0 {
 		t.Fatalf("no database file at %s", path)
 	}
@@ -73,7 +80,7 @@ func TestVictimIdentityIsNotReadableInTheSQLiteFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, v := range secretValues {
+		for _, v := range values {
 			if bytes.Contains(raw, []byte(v)) {
 				t.Errorf("%s holds %q in the clear", filepath.Base(f), v)
 			}
@@ -264,16 +271,7 @@ func TestASecondFactorSecretIsSealedInTheDatabaseFile(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(strings.TrimPrefix(dsn, "sqlite:") + "*")
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if bytes.Contains(raw, []byte(secret)) {
-			t.Errorf("%s holds the second-factor secret in the clear", filepath.Base(f))
-		}
-	}
+	noneInTheFile(t, dsn, secret)
 }
 
 func TestANominalRecordStaysSealedUntilItsCasesShowItIsNoVictims(t *testing.T) {
@@ -349,16 +347,5 @@ func TestANominalVictimNeverReachesTheSQLiteFileInTheClear(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(strings.TrimPrefix(dsn, "sqlite:") + "*")
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, val := range secretValues {
-			if bytes.Contains(raw, []byte(val)) {
-				t.Errorf("%s holds %q in the clear", filepath.Base(f), val)
-			}
-		}
-	}
+	noneInTheFile(t, dsn, secretValues...)
 }
