@@ -358,12 +358,12 @@ func (g *Guard) record(ctx context.Context, rq Request, a audit.Action, kind str
 	if a == audit.Consultation && len(ids) == 0 {
 		// A search that found nothing touched no record; it is still a
 		// search, recorded as such.
-		e.Action = "search"
+		e.Action = audit.Search
 	}
 	// A routine consultation is queued, so that auditing it costs a read
 	// little; a reveal or a refusal waits for its commit.
 	write := g.log.Record
-	if out == audit.Allowed && (e.Action == audit.Consultation || e.Action == "search") {
+	if out == audit.Allowed && (e.Action == audit.Consultation || e.Action == audit.Search) {
 		write = g.log.Queue
 	}
 	if err := write(ctx, e); err != nil {

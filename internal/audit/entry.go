@@ -53,6 +53,9 @@ const (
 	UserDisabled     Action = "user_disabled"
 	KeyRotated       Action = "key_rotated"
 	IdentityRevealed Action = "identity_revealed"
+	// Search is a look for personal data that touched no record: the
+	// operation s62 names would have to say which records it touched.
+	Search Action = "search"
 )
 
 // PersonalData reports whether a is one of the six operations on personal

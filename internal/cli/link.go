@@ -367,11 +367,7 @@ func runLinkReview(ctx context.Context, m *Main, args []string) (err error) {
 		for _, p := range pairs {
 			ids = append(ids, p.A, p.B)
 		}
-		action := audit.Disclosure
-		if len(ids) == 0 {
-			action = "search" // nothing within reach to disclose; the look is still recorded
-		}
-		err = x.record(ctx, audit.Entry{Action: action, RecordKind: "mention", RecordIDs: ids, Purpose: *purpose,
+		err = x.record(ctx, audit.Entry{Action: audit.Disclosure, RecordKind: "mention", RecordIDs: ids, Purpose: *purpose,
 			Recipient: x.who.Login + " (file " + *export + ")", Detail: fmt.Sprintf("%d pairs for clerical review", len(pairs))})
 		if err != nil {
 			return err

@@ -163,7 +163,7 @@ func networkBuild(ctx context.Context, m *Main, x *session, n *network.Network, 
 	for i, k := range key {
 		nodes[i] = k.Node
 	}
-	if err := x.record(ctx, audit.Entry{Action: audit.Combination, RecordKind: "entity", RecordIDs: nonEmpty(personIDs(n, nodes)), Purpose: purpose,
+	if err := x.record(ctx, audit.Entry{Action: audit.Combination, RecordKind: "entity", RecordIDs: personIDs(n, nodes), Purpose: purpose,
 		Detail: fmt.Sprintf("network build: %d nodes, %d links; key people", len(n.Nodes), len(n.Links))}); err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func networkGroups(ctx context.Context, m *Main, x *session, n *network.Network,
 		everyone = append(everyone, g.Offenders...)
 		everyone = append(everyone, g.Victims...)
 	}
-	if err := x.record(ctx, audit.Entry{Action: audit.Combination, RecordKind: "entity", RecordIDs: nonEmpty(personIDs(n, everyone)), Purpose: purpose,
+	if err := x.record(ctx, audit.Entry{Action: audit.Combination, RecordKind: "entity", RecordIDs: personIDs(n, everyone), Purpose: purpose,
 		Detail: fmt.Sprintf("network groups: %d groups", len(groups))}); err != nil {
 		return err
 	}
@@ -269,7 +269,7 @@ func networkPath(ctx context.Context, m *Main, x *session, n *network.Network, a
 	if err != nil {
 		return err
 	}
-	if err := x.record(ctx, audit.Entry{Action: audit.Consultation, RecordKind: "entity", RecordIDs: nonEmpty(personIDs(n, append([]uint32{ia, ib}, path...))),
+	if err := x.record(ctx, audit.Entry{Action: audit.Consultation, RecordKind: "entity", RecordIDs: personIDs(n, append([]uint32{ia, ib}, path...)),
 		Purpose: purpose, Detail: "network path"}); err != nil {
 		return err
 	}
@@ -297,14 +297,6 @@ func counts(m map[string]int) string {
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, ", ")
-}
-
-// nonEmpty gives the audit log a record list even when nothing was found.
-func nonEmpty(ids []string) []string {
-	if len(ids) == 0 {
-		return []string{"none"}
-	}
-	return ids
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -344,7 +336,7 @@ func networkExport(ctx context.Context, m *Main, x *session, n *network.Network,
 			nodes = append(nodes, uint32(i))
 		}
 	}
-	err := x.record(ctx, audit.Entry{Action: audit.Disclosure, RecordKind: "entity", RecordIDs: nonEmpty(personIDs(n, nodes)), Purpose: purpose,
+	err := x.record(ctx, audit.Entry{Action: audit.Disclosure, RecordKind: "entity", RecordIDs: personIDs(n, nodes), Purpose: purpose,
 		Recipient: x.who.Login + " (file " + out + ")", Detail: fmt.Sprintf("network export of %s as %s", what, format)})
 	if err != nil {
 		return err
@@ -369,7 +361,7 @@ func networkFindings(ctx context.Context, m *Main, x *session, n *network.Networ
 			touched = append(touched, fd.People...)
 		}
 	}
-	if err := x.record(ctx, audit.Entry{Action: audit.Combination, RecordKind: "entity", RecordIDs: nonEmpty(personIDs(n, touched)), Purpose: purpose,
+	if err := x.record(ctx, audit.Entry{Action: audit.Combination, RecordKind: "entity", RecordIDs: personIDs(n, touched), Purpose: purpose,
 		Detail: "network findings"}); err != nil {
 		return err
 	}

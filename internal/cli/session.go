@@ -201,6 +201,9 @@ func (x *session) record(ctx context.Context, e audit.Entry) error {
 	if e.Actor == "" {
 		e.Actor = audit.System
 	}
+	if e.Action.PersonalData() && len(e.RecordIDs) == 0 {
+		e.Action = audit.Search // it found nothing to consult or disclose; the look is still recorded
+	}
 	return x.log.Record(ctx, e)
 }
 

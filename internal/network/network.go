@@ -52,16 +52,6 @@ var linkNames = map[LinkType]string{
 
 func (t LinkType) String() string { return linkNames[t] }
 
-// LinkTypeByName finds a link type by the name String gives it.
-func LinkTypeByName(name string) (LinkType, bool) {
-	for t, n := range linkNames {
-		if n == name {
-			return t, true
-		}
-	}
-	return 0, false
-}
-
 // Roles is the set of parts a person played across their cases.
 type Roles uint8
 
@@ -92,7 +82,7 @@ type Node struct {
 	Kind   Kind
 	Label  string
 	Roles  Roles    // people only
-	Forces []string // the forces whose records name it, sorted
+	Forces []string // people and cases: the forces whose records name them, sorted
 	// Mentions are the person records behind a person.
 	Mentions []string
 }
@@ -320,12 +310,6 @@ func Build(ctx context.Context, st *store.Store) (*Network, error) {
 				label += " (" + a.Premises + ")"
 			}
 			n.link(p, n.node(Place, key, label), t, c)
-		}
-	}
-	for i := range n.Nodes {
-		nd := &n.Nodes[i]
-		if nd.Kind != Person && nd.Kind != Case {
-			nd.Forces = nil
 		}
 	}
 	return n, nil
