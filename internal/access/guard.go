@@ -63,13 +63,9 @@ func (e *HeldError) Error() string {
 // FindCase returns a case the principal may read.
 func (g *Guard) FindCase(ctx context.Context, rq Request, id string) (*pole.Case, error) {
 	const op = "access.FindCase"
-	c, err := g.st.FindCaseByID(ctx, id)
+	c, team, err := g.st.FindCaseAndTeam(ctx, id)
 	if err != nil {
 		return nil, pole.E(op, g.refuseUnknown(ctx, rq, CaseRead, "case", id, err))
-	}
-	team, err := g.st.CaseTeam(ctx, c.ID)
-	if err != nil {
-		return nil, pole.E(op, err)
 	}
 	if err := g.allow(ctx, rq, CaseRead, Resource{Kind: "case", ID: id, Force: c.Force, Team: team}); err != nil {
 		return nil, pole.E(op, err)
@@ -104,15 +100,11 @@ func (g *Guard) FindCases(ctx context.Context, rq Request, f pole.CaseFilter) ([
 // shows the pseudonym, never the identity.
 func (g *Guard) FindMention(ctx context.Context, rq Request, id string) (*pole.Mention, error) {
 	const op = "access.FindMention"
-	m, err := g.st.FindMentionByID(ctx, id)
+	m, team, err := g.st.FindMentionAndTeam(ctx, id)
 	if err != nil {
 		return nil, pole.E(op, g.refuseUnknown(ctx, rq, PersonRead, "mention", id, err))
 	}
-	r, err := g.mentionResource(ctx, m)
-	if err != nil {
-		return nil, pole.E(op, err)
-	}
-	if err := g.allow(ctx, rq, PersonRead, r); err != nil {
+	if err := g.allow(ctx, rq, PersonRead, Resource{Kind: "mention", ID: m.ID, Force: m.Force, Team: team}); err != nil {
 		return nil, pole.E(op, err)
 	}
 	return m, nil
@@ -180,18 +172,14 @@ func (g *Guard) RevealVictim(ctx context.Context, rq Request, mentionID string) 
 	if strings.TrimSpace(rq.Purpose) == "" {
 		return nil, pole.E(op, pole.Invalid("purpose", "say why the identity is needed; the reason is recorded"))
 	}
-	m, err := g.st.FindMentionByID(ctx, mentionID)
+	m, team, err := g.st.FindMentionAndTeam(ctx, mentionID)
 	if err != nil {
 		return nil, pole.E(op, g.refuseUnknown(ctx, rq, VictimReveal, "mention", mentionID, err))
 	}
 	if m.Pseudonym == "" {
 		return nil, pole.E(op, pole.Invalid("mention_id", "mention %s is not sealed: its identity shows as it is", mentionID))
 	}
-	r, err := g.mentionResource(ctx, m)
-	if err != nil {
-		return nil, pole.E(op, err)
-	}
-	r.Kind = "victim"
+	r := Resource{Kind: "victim", ID: m.ID, Force: m.Force, Team: team}
 	d := Decide(rq.Principal, VictimReveal, r)
 	if !d.Allowed {
 		return nil, pole.E(op, g.refuse(ctx, rq, VictimReveal, r, d))
@@ -246,20 +234,6 @@ func reachOf(rq Request, d Decision) *pole.Reach {
 		r.Forces = d.Forces
 	}
 	return r
-}
-
-// mentionResource is a person record as the policy sees it: its force, and
-// the team its case is restricted to, if any.
-func (g *Guard) mentionResource(ctx context.Context, m *pole.Mention) (Resource, error) {
-	r := Resource{Kind: "mention", ID: m.ID, Force: m.Force}
-	if m.CaseID != "" {
-		team, err := g.st.CaseTeam(ctx, m.CaseID)
-		if err != nil {
-			return r, err
-		}
-		r.Team = team
-	}
-	return r, nil
 }
 
 // allow decides a single-record action and records the outcome; a refusal

@@ -97,7 +97,11 @@ func (s *Store) FindCaseByID(ctx context.Context, id string) (*pole.Case, error)
 	if err := notFoundUnlessID("case", id); err != nil {
 		return nil, pole.E(op, err)
 	}
-	c, err := scanCase(s.r.QueryRowContext(ctx, s.eng.rebind(caseSelect+" WHERE id = ?"), id))
+	row, err := s.readRow(ctx, s.eng.rebind(caseSelect+" WHERE id = ?"), id)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	c, err := scanCase(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, pole.E(op, pole.Errorf(pole.ENOTFOUND, "no case with id %s", id))
 	}

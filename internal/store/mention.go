@@ -173,7 +173,11 @@ func (s *Store) FindMentionByID(ctx context.Context, id string) (*pole.Mention, 
 	if err := notFoundUnlessID("mention", id); err != nil {
 		return nil, pole.E(op, err)
 	}
-	m, err := scanMention(s.r.QueryRowContext(ctx, s.eng.rebind(mentionSelect+" WHERE m.id = ?"), id))
+	row, err := s.readRow(ctx, s.eng.rebind(mentionSelect+" WHERE m.id = ?"), id)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	m, err := scanMention(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, pole.E(op, pole.Errorf(pole.ENOTFOUND, "no mention with id %s", id))
 	}

@@ -102,3 +102,43 @@ func anyStrings(list []string) []any {
 	}
 	return out
 }
+
+// FindCaseAndTeam returns a case and the team it is kept to ("" if none)
+// in one query: what the access policy needs to decide a read of it.
+func (s *Store) FindCaseAndTeam(ctx context.Context, id string) (*pole.Case, string, error) {
+	const op = "store.FindCaseAndTeam"
+	if err := notFoundUnlessID("case", id); err != nil {
+		return nil, "", pole.E(op, err)
+	}
+	q := strings.Replace(caseSelect, " FROM cases", ", cr.team FROM cases LEFT JOIN case_restrictions cr ON cr.case_id = cases.id", 1)
+	var team sql.NullString
+	row, err := s.readRow(ctx, s.eng.rebind(q+" WHERE cases.id = ?"), id)
+	if err != nil {
+		return nil, "", pole.E(op, err)
+	}
+	c, err := scanCase(extraScan{row, []any{&team}})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", pole.E(op, pole.Errorf(pole.ENOTFOUND, "no case with id %s", id))
+	}
+	return c, team.String, pole.E(op, err)
+}
+
+// FindMentionAndTeam returns a person record as FindMentionByID does and
+// the team its case is kept to ("" if none), in one query.
+func (s *Store) FindMentionAndTeam(ctx context.Context, id string) (*pole.Mention, string, error) {
+	const op = "store.FindMentionAndTeam"
+	if err := notFoundUnlessID("mention", id); err != nil {
+		return nil, "", pole.E(op, err)
+	}
+	q := strings.Replace(mentionSelect, " FROM ", ", cr.team FROM ", 1) + " LEFT JOIN case_restrictions cr ON cr.case_id = m.case_id"
+	var team sql.NullString
+	row, err := s.readRow(ctx, s.eng.rebind(q+" WHERE m.id = ?"), id)
+	if err != nil {
+		return nil, "", pole.E(op, err)
+	}
+	m, err := scanMention(extraScan{row, []any{&team}})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", pole.E(op, pole.Errorf(pole.ENOTFOUND, "no mention with id %s", id))
+	}
+	return m, team.String, pole.E(op, err)
+}

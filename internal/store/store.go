@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -38,6 +39,9 @@ type Store struct {
 	w, r   *sql.DB
 	now    func() time.Time
 	sealer *identity.Sealer
+	// reads holds the prepared statements of the one-record reads, by
+	// query: parsing is most of such a read's cost on SQLite.
+	reads sync.Map
 }
 
 // engine is what differs between SQLite and PostgreSQL.
@@ -147,7 +151,12 @@ func (s *Store) Engine() string { return s.eng.name() }
 
 // Close releases the connections.
 func (s *Store) Close() error {
-	err := s.w.Close()
+	var err error
+	s.reads.Range(func(_, v any) bool {
+		err = errors.Join(err, v.(*sql.Stmt).Close())
+		return true
+	})
+	err = errors.Join(err, s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
@@ -282,6 +291,29 @@ type where struct {
 func (w *where) add(cond string, args ...any) {
 	w.conds = append(w.conds, cond)
 	w.args = append(w.args, args...)
+}
+
+// readRow runs a one-row read; on SQLite through a statement prepared once
+// on the read pool.
+func (s *Store) readRow(ctx context.Context, query string, args ...any) (*sql.Row, error) {
+	if s.eng.name() != "sqlite" {
+		// pgx keeps its own statement cache on each connection; a
+		// database/sql statement over the pool would prepare again on every
+		// connection it lands on.
+		return s.r.QueryRowContext(ctx, query, args...), nil
+	}
+	if v, ok := s.reads.Load(query); ok {
+		return v.(*sql.Stmt).QueryRowContext(ctx, args...), nil
+	}
+	st, err := s.r.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if v, loaded := s.reads.LoadOrStore(query, st); loaded {
+		st.Close()
+		st = v.(*sql.Stmt)
+	}
+	return st.QueryRowContext(ctx, args...), nil
 }
 
 // in adds "col IN (...)" over list; an empty list matches nothing.
