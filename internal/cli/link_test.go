@@ -21,7 +21,7 @@ func linkedDB(t *testing.T) (db, set string, env map[string]string) {
 	dir := t.TempDir()
 	set = filepath.Join(dir, "synth")
 	db = "sqlite:" + filepath.Join(dir, "c.db")
-	if _, _, err := run(t, nil, "synth", "--out", set, "--people", "600", "--quiet"); err != nil {
+	if _, _, err := run(t, nil, "synth", "--out", set, "--people", "800", "--quiet"); err != nil {
 		t.Fatal(err)
 	}
 	s := storetest.Open(t, db)

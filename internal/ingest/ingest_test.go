@@ -158,7 +158,10 @@ func TestANewerExportUpdatesWhatChangedKeepsHistoryAndDuplicatesNothing(t *testi
 				r[outcome] = changed
 			}
 		}
-		rows[5][surname] = rows[5][surname] + "-Corrected"
+		// A suspect's or witness's: a victim's surname is sealed.
+		role := col("Role")
+		fix := slices.IndexFunc(rows[1:], func(r []string) bool { return r[ref] != target && r[role] != "VICTIM" }) + 1
+		rows[fix][surname] = rows[fix][surname] + "-Corrected"
 		var buf strings.Builder
 		buf.WriteString(banner + "\n")
 		w := csv.NewWriter(&buf)
@@ -198,7 +201,7 @@ func TestANewerExportUpdatesWhatChangedKeepsHistoryAndDuplicatesNothing(t *testi
 		if err := json.Unmarshal([]byte(hist[0].Data), &was); err != nil || fmt.Sprint(was.OutcomeType) == changed {
 			t.Fatalf("the kept version says outcome %d (%v), want the earlier one", was.OutcomeType, err)
 		}
-		moved, _, _ := s.FindMentions(ctx, pole.MentionFilter{RecordID: rows[5][personRef]})
+		moved, _, _ := s.FindMentions(ctx, pole.MentionFilter{RecordID: rows[fix][personRef]})
 		if len(moved) != 1 || !strings.HasSuffix(moved[0].Surname, "-Corrected") || moved[0].Version != 2 {
 			t.Fatalf("updated person: %+v", moved)
 		}

@@ -191,7 +191,12 @@ func pick[T any](g *generator, options ...T) T { return options[g.r.IntN(len(opt
 
 func (g *generator) plantSignals(c *caseRec, age, year int) []string {
 	var sigs []string
-	options := []string{sigVictimBlaming, sigNotInterviewed, sigNoVictimAccount, sigVictimCriminalise}
+	options := []string{sigVictimBlaming, sigNoVictimAccount, sigVictimCriminalise}
+	// A suspect can go uninterviewed only where one is named: outcomes 14
+	// and 18 name none (unless the outcome 18 named one after all).
+	if c.outcome != 14 && c.outcome != 18 {
+		options = append(options, sigNotInterviewed)
+	}
 	if c.outcome == 18 {
 		options = append(options, sigNamedSuspect18, sigNamedSuspect18)
 	}
@@ -252,23 +257,28 @@ func (g *generator) events(c *caseRec, v *mentionRec, sms []*mentionRec, sigs []
 			v.events = append(v.events, eventRec{"missing_episode", pole.Date(year, 1+g.r.IntN(12), 1+g.r.IntN(28))})
 		}
 	}
-	if !slices.Contains(sigs, sigNoVictimAccount) && g.r.Float64() < 0.9 {
+	// What a sound investigation does, it does in every case not planted
+	// with its absence: an absence outside the planted cases would be a
+	// signal the truth files do not name.
+	if !slices.Contains(sigs, sigNoVictimAccount) {
 		v.events = append(v.events, eventRec{"victim_account", addDays(c.recorded, g.r.IntN(30))})
 	}
 	if slices.Contains(sigs, sigVictimCriminalise) {
 		v.events = append(v.events, eventRec{pick(g, "victim_arrest", "victim_caution", "victim_conviction"), pole.Date(year, 1+g.r.IntN(12), 1+g.r.IntN(28))})
-	} else if adult := v.p.dob.Year + 18 + g.r.IntN(5); !c.closedTooEarly && adult <= lastYear && g.r.Float64() < 0.05 {
-		// As an adult, long after: no sign of the child being criminalised.
+	} else if adult := max(v.p.dob.Year+19, c.recorded.Year+2) + g.r.IntN(5); !c.closedTooEarly && adult <= lastYear && g.r.Float64() < 0.05 {
+		// As an adult, long after the case: no sign of the child being
+		// criminalised, though a search for arrests alone would say so.
 		v.events = append(v.events, eventRec{"victim_arrest", pole.Date(adult, 1+g.r.IntN(12), 1+g.r.IntN(28))})
 	}
 	if slices.Contains(sigs, sigNotInterviewed) {
 		return
 	}
 	for _, s := range sms {
+		// Some are interviewed voluntarily rather than under arrest.
 		if g.r.Float64() < 0.85 {
 			s.events = append(s.events, eventRec{"arrest", addDays(c.recorded, g.r.IntN(60))})
-			s.events = append(s.events, eventRec{"suspect_interview", addDays(c.recorded, 1+g.r.IntN(60))})
 		}
+		s.events = append(s.events, eventRec{"suspect_interview", addDays(c.recorded, 1+g.r.IntN(60))})
 	}
 }
 
