@@ -345,3 +345,35 @@ func (g *Guard) record(ctx context.Context, rq Request, a audit.Action, kind str
 	}
 	return nil
 }
+
+// Authorize decides an action on one record for a desk outside this
+// package (the review desk). A refusal is recorded, and a refusal of
+// another force's record says which force holds it and tells that force,
+// as a read does. What is allowed the desk records with Note once it is
+// done, so that the log never shows a change that did not happen.
+func (g *Guard) Authorize(ctx context.Context, rq Request, a Action, r Resource) error {
+	d := Decide(rq.Principal, a, r)
+	if !d.Allowed {
+		return g.refuse(ctx, rq, a, r, d)
+	}
+	if strings.TrimSpace(rq.Purpose) == "" {
+		return pole.Invalid("purpose", "say why; s62 asks that every action on personal data give its purpose")
+	}
+	return nil
+}
+
+// AuthorizeList decides a list or search for a desk outside this package
+// and returns the filter its query must carry.
+func (g *Guard) AuthorizeList(ctx context.Context, rq Request, a Action, kind string) (*pole.Reach, error) {
+	d, err := g.decideList(ctx, rq, a, kind)
+	if err != nil {
+		return nil, err
+	}
+	return reachOf(rq, d), nil
+}
+
+// Note records what a desk did once it is done: the records a list showed,
+// or the records a step wrote beside the one it was authorised for.
+func (g *Guard) Note(ctx context.Context, rq Request, what audit.Action, kind string, ids []string, detail string) error {
+	return g.record(ctx, rq, what, kind, ids, audit.Allowed, detail)
+}

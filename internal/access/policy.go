@@ -29,6 +29,17 @@ const (
 	InterestRegister Action = "interest.register" // deconfliction: register interest in an entity
 	NetworkRead      Action = "network.read"      // groups, key people, paths across forces
 	NetworkExport    Action = "network.export"    // the network to an analyst's tool
+	ReferralCreate   Action = "referral.create"   // refer a closed case for review
+	ReviewRead       Action = "review.read"       // the review queue, a review, its triage, actions and history
+	TriageRun        Action = "triage.run"        // score every referred case (reads every force's records)
+	ReviewWork       Action = "review.work"       // take a triaged case, answer its checklist, put it to the panel
+	ReviewDecide     Action = "review.decide"     // the panel: no further action confirmed, reinvestigate, or back to review
+	ReviewConclude   Action = "review.conclude"   // record a reinvestigation's outcome
+	ActionRaise      Action = "action.raise"      // raise an action on a review
+	ActionAllocate   Action = "action.allocate"   // allocate an action to its owner
+	ActionResult     Action = "action.result"     // record an action's result
+	ActionFile       Action = "action.file"       // file a resulted action
+	VictimContact    Action = "victim.contact"    // victims' deadlines, contact preferences, recording a victim told
 	UserManage       Action = "user.manage"       // add, list, disable users; issue tokens
 	KeyRotate        Action = "key.rotate"        // rotate the victim identity key
 	AuditRead        Action = "audit.read"        // read and export the audit log
@@ -39,6 +50,8 @@ const (
 var Actions = []Action{
 	CaseRead, CaseList, CaseRestrict, PersonRead, PersonSearch, VictimReveal, SourceIngest,
 	LinkRun, LinkExplain, LinkJudge, LinkExport, InterestRegister, NetworkRead, NetworkExport,
+	ReferralCreate, ReviewRead, TriageRun, ReviewWork, ReviewDecide, ReviewConclude,
+	ActionRaise, ActionAllocate, ActionResult, ActionFile, VictimContact,
 	UserManage, KeyRotate, AuditRead, AuditVerify,
 }
 
@@ -114,6 +127,42 @@ var policy = map[Action]map[pole.AccessRole]Reach{
 	NetworkExport: {
 		pole.RoleNationalAnalyst: AnyForce,
 	},
+	ReferralCreate: {
+		pole.RoleNationalReviewer:  AnyForce,
+		pole.RoleForceInvestigator: OwnForce, pole.RoleForceSupervisor: OwnForce,
+	},
+	ReviewRead: {
+		pole.RoleNationalAnalyst: AnyForce, pole.RoleNationalReviewer: AnyForce, pole.RolePanelMember: AnyForce,
+		pole.RoleForceInvestigator: OwnForce, pole.RoleForceSupervisor: OwnForce,
+	},
+	TriageRun: {
+		pole.RoleNationalAnalyst: AnyForce, pole.RoleNationalReviewer: AnyForce,
+	},
+	ReviewWork: {
+		pole.RoleNationalReviewer: AnyForce,
+	},
+	ReviewDecide: {
+		pole.RolePanelMember: AnyForce,
+	},
+	ReviewConclude: {
+		pole.RoleNationalReviewer: AnyForce, pole.RoleForceSupervisor: OwnForce,
+	},
+	ActionRaise: {
+		pole.RoleNationalReviewer: AnyForce, pole.RolePanelMember: AnyForce, pole.RoleForceSupervisor: OwnForce,
+	},
+	ActionAllocate: {
+		pole.RoleNationalReviewer: AnyForce, pole.RoleForceSupervisor: OwnForce,
+	},
+	ActionResult: {
+		pole.RoleForceInvestigator: OwnForce, pole.RoleForceSupervisor: OwnForce,
+	},
+	ActionFile: {
+		pole.RoleNationalReviewer: AnyForce, pole.RoleForceSupervisor: OwnForce,
+	},
+	VictimContact: {
+		pole.RoleNationalReviewer:  AnyForce,
+		pole.RoleForceInvestigator: OwnForce, pole.RoleForceSupervisor: OwnForce,
+	},
 	UserManage: {
 		pole.RoleAdministrator: AnyForce,
 	},
@@ -150,8 +199,12 @@ var scopeOf = map[Action]Scope{
 	VictimReveal: ScopeRead, LinkExplain: ScopeRead, InterestRegister: ScopeRead,
 	SourceIngest: ScopeIngest,
 	NetworkRead:  ScopeRead, NetworkExport: ScopeRead,
-	CaseRestrict: ScopeReview,
-	LinkRun:      ScopeLink, LinkJudge: ScopeLink, LinkExport: ScopeLink,
+	CaseRestrict:   ScopeReview,
+	ReviewRead:     ScopeRead,
+	ReferralCreate: ScopeReview, TriageRun: ScopeReview, ReviewWork: ScopeReview, ReviewDecide: ScopeReview,
+	ReviewConclude: ScopeReview, ActionRaise: ScopeReview, ActionAllocate: ScopeReview, ActionResult: ScopeReview,
+	ActionFile: ScopeReview, VictimContact: ScopeReview,
+	LinkRun: ScopeLink, LinkJudge: ScopeLink, LinkExport: ScopeLink,
 	UserManage: ScopeAdmin, KeyRotate: ScopeAdmin,
 	AuditRead: ScopeAudit, AuditVerify: ScopeAudit,
 }
