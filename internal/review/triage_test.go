@@ -1,0 +1,339 @@
+package review
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/caselink/caselink/internal/access"
+	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/store"
+	"github.com/caselink/caselink/internal/store/storetest"
+)
+
+func TestAgeRangeFromPartialDates(t *testing.T) {
+	for _, tc := range []struct {
+		dob, at pole.PartialDate
+		lo, hi  int
+		ok      bool
+	}{
+		{pole.Date(2000, 5, 6), pole.Date(2013, 5, 5), 12, 12, true},
+		{pole.Date(2000, 5, 6), pole.Date(2013, 5, 6), 13, 13, true},
+		{pole.YearOnly(2000), pole.Date(2013, 5, 6), 12, 13, true},
+		{pole.YearMonth(2000, 5), pole.YearMonth(2013, 5), 12, 13, true},
+		{pole.YearOnly(2000), pole.YearOnly(2013), 12, 13, true},
+		{pole.Date(2000, 5, 6), pole.YearOnly(2018), 17, 18, true},
+		{pole.PartialDate{}, pole.Date(2013, 1, 1), 0, 0, false},
+		{pole.Date(2014, 1, 1), pole.Date(2013, 1, 1), 0, 0, false},
+	} {
+		lo, hi, ok := AgeRange(tc.dob, tc.at)
+		if lo != tc.lo || hi != tc.hi || ok != tc.ok {
+			t.Errorf("AgeRange(%s, %s) = %d, %d, %v; want %d, %d, %v", tc.dob, tc.at, lo, hi, ok, tc.lo, tc.hi, tc.ok)
+		}
+	}
+}
+
+// facts builds a case's facts for the rules: a victim born in 1999, a
+// suspect, both as given.
+func facts(c pole.Case, victim, suspect *Person) *Facts {
+	if c.ID == "" {
+		c.ID = "c1"
+	}
+	if c.OffenceFrom.IsZero() {
+		c.OffenceFrom = pole.Date(2013, 3, 1)
+	}
+	if c.Recorded.IsZero() {
+		c.Recorded = pole.Date(2013, 4, 1)
+	}
+	f := &Facts{Case: &c}
+	for _, p := range []*Person{victim, suspect} {
+		if p != nil {
+			f.People = append(f.People, *p)
+		}
+	}
+	return f
+}
+
+func victim(events ...string) *Person {
+	p := &Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v1", Pseudonym: "V-TEST-00001", DOB: pole.Date(1999, 6, 1)}}
+	for i, e := range events {
+		p.Events = append(p.Events, &pole.Event{ID: "e" + string(rune('a'+i)), Type: e, Date: pole.Date(2013, 5, 1)})
+	}
+	return p
+}
+
+func suspect(events ...string) *Person {
+	p := &Person{Role: pole.RoleSuspect, Entity: "E1", Mention: &pole.Mention{ID: "s1", Forename: "Imran", Surname: "Hussain"}}
+	for _, e := range events {
+		p.Events = append(p.Events, &pole.Event{ID: "x", Type: e, Date: pole.Date(2013, 5, 1)})
+	}
+	return p
+}
+
+func rules(res Result) []string {
+	var out []string
+	for _, r := range res.Reasons {
+		out = append(out, r.Rule)
+	}
+	return out
+}
+
+func TestEachTriageRuleFiresOnItsSignalAndNotOnItsLookAlike(t *testing.T) {
+	sound := func(c pole.Case) *Facts {
+		return facts(c, victim("victim_account"), suspect("arrest", "suspect_interview"))
+	}
+	for _, tc := range []struct {
+		name  string
+		f     *Facts
+		rule  string
+		fires bool
+	}{
+		{"outcome 21 on a child rape", sound(pole.Case{OutcomeType: 21, OffenceCodes: []string{"19D"}}), RuleOutcome21Child, true},
+		{"outcome 21 on an adult's offence", facts(pole.Case{OutcomeType: 21, OffenceCodes: []string{"19C"}},
+			&Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v", DOB: pole.Date(1980, 1, 1)}, Events: []*pole.Event{{Type: "victim_account"}}}, nil), RuleOutcome21Child, false},
+		{"outcome 18 with a suspect record", facts(pole.Case{OutcomeType: 18, OffenceCodes: []string{"19D"}}, victim("victim_account"), suspect("suspect_interview")), RuleNamedSuspect18, true},
+		{"outcome 18 with a registration in the narrative", facts(pole.Case{OutcomeType: 18, OffenceCodes: []string{"19D"}, Narrative: "She gave the registration KX12 ABC of the car."}, victim("victim_account"), nil), RuleNamedSuspect18, true},
+		{"outcome 18 with a phone number in the narrative", facts(pole.Case{OutcomeType: 18, Narrative: "She gave the number 07700 900123 used to contact her."}, victim("victim_account"), nil), RuleNamedSuspect18, true},
+		{"outcome 18 with a nickname in the narrative", facts(pole.Case{OutcomeType: 18, Narrative: "She named a man known as 'Bully'."}, victim("victim_account"), nil), RuleNamedSuspect18, true},
+		{"outcome 18 and nobody described", facts(pole.Case{OutcomeType: 18, Narrative: "She could not describe the men."}, victim("victim_account"), nil), RuleNamedSuspect18, false},
+		{"a suspect never interviewed", facts(pole.Case{OutcomeType: 16}, victim("victim_account"), suspect("arrest")), RuleSuspectNotInterview, true},
+		{"a suspect interviewed", sound(pole.Case{OutcomeType: 16}), RuleSuspectNotInterview, false},
+		{"no suspect named", facts(pole.Case{OutcomeType: 14}, victim("victim_account"), nil), RuleSuspectNotInterview, false},
+		{"no victim account", facts(pole.Case{OutcomeType: 16}, victim(), suspect("suspect_interview")), RuleNoVictimAccount, true},
+		{"a victim account", sound(pole.Case{OutcomeType: 16}), RuleNoVictimAccount, false},
+		{"rape reclassified as sexual activity", sound(pole.Case{OutcomeType: 16, OffenceCodes: []string{"19D", "22B"}}), RuleRapeDowngraded, true},
+		{"sexual activity as first recorded", sound(pole.Case{OutcomeType: 16, OffenceCodes: []string{"22B"}}), RuleRapeDowngraded, false},
+		{"rape reclassified as another rape", sound(pole.Case{OutcomeType: 16, OffenceCodes: []string{"19C", "19D"}}), RuleRapeDowngraded, false},
+		{"blaming in the rationale", sound(pole.Case{OutcomeType: 16, ClosureRationale: "Evidential difficulties. Victim is streetwise."}), RuleVictimBlaming, true},
+		{"a negated look-alike", sound(pole.Case{OutcomeType: 16, ClosureRationale: "Evidential difficulties. Victim described as not streetwise; safeguarding plan in place."}), RuleVictimBlaming, false},
+		{"a quoted look-alike", sound(pole.Case{OutcomeType: 1, ClosureRationale: "Officer challenged the term 'lifestyle choice' used by a partner agency."}), RuleVictimBlaming, false},
+		{"no record of the victim treated as an offender", sound(pole.Case{OutcomeType: 16}), RuleVictimCriminalised, false},
+		{"the victim cautioned as a child", facts(pole.Case{OutcomeType: 16}, &Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v", DOB: pole.Date(1999, 6, 1)},
+			Events: []*pole.Event{{Type: "victim_account"}, {ID: "ev", Type: "victim_caution", Date: pole.Date(2013, 8, 2)}}}, suspect("suspect_interview")), RuleVictimCriminalised, true},
+		{"the victim arrested as an adult years on", facts(pole.Case{OutcomeType: 16}, &Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v", DOB: pole.Date(1999, 6, 1)},
+			Events: []*pole.Event{{Type: "victim_account"}, {ID: "ev", Type: "victim_arrest", Date: pole.Date(2019, 8, 2)}}}, suspect("suspect_interview")), RuleVictimCriminalised, false},
+		{"a child victim", sound(pole.Case{OutcomeType: 16}), RuleChildVictim, true},
+		{"a victim missing again and again", facts(pole.Case{OutcomeType: 16}, victim("victim_account", "missing_episode", "missing_episode"), nil), RuleMissingEpisodes, true},
+		{"a victim missing once", facts(pole.Case{OutcomeType: 16}, victim("victim_account", "missing_episode"), nil), RuleMissingEpisodes, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := Score(tc.f, DefaultRules())
+			if got := slices.Contains(rules(res), tc.rule); got != tc.fires {
+				t.Fatalf("%s fired %v, want %v; reasons %v", tc.rule, got, tc.fires, rules(res))
+			}
+			for _, r := range res.Reasons {
+				if r.Weight != DefaultRules().Weights[r.Rule] || r.Says == "" {
+					t.Fatalf("reason %+v: weight or words missing", r)
+				}
+				if r.Rule == tc.rule && len(r.Evidence) == 0 {
+					t.Fatalf("%s fired with no evidence", r.Rule)
+				}
+			}
+		})
+	}
+}
+
+func TestTheChildsAgeShowsItsUncertainty(t *testing.T) {
+	v := &Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v", DOB: pole.YearOnly(1998)}, Events: []*pole.Event{{Type: "victim_account"}}}
+	res := Score(facts(pole.Case{OutcomeType: 16, OffenceFrom: pole.YearOnly(2016)}, v, nil), DefaultRules())
+	i := slices.IndexFunc(res.Reasons, func(r Reason) bool { return r.Rule == RuleChildVictim })
+	if i < 0 || !strings.Contains(res.Reasons[i].Says, "aged 17–18") || !strings.Contains(res.Reasons[i].Says, "may have been") {
+		t.Fatalf("the child's age: %+v", res.Reasons)
+	}
+}
+
+func TestASuspectLinkedElsewhereAndInAGroupRaisesTheScore(t *testing.T) {
+	alone := Score(facts(pole.Case{OutcomeType: 16}, victim("victim_account"), suspect("suspect_interview")), DefaultRules())
+	s := suspect("suspect_interview")
+	s.Elsewhere = Elsewhere{Cases: 3, Victims: 2, Forces: []string{"lancashire"}, Associates: 2}
+	linked := Score(facts(pole.Case{OutcomeType: 16}, victim("victim_account"), s), DefaultRules())
+	w := DefaultRules().Weights
+	if linked.Score != alone.Score+w[RuleSuspectLinked]+w[RuleGroupMember] {
+		t.Fatalf("linked %d, alone %d: want the two network rules' weights between them; %v", linked.Score, alone.Score, rules(linked))
+	}
+}
+
+func TestAnyCaseWithAPlantedSignalOutranksEveryCaseWithout(t *testing.T) {
+	w := DefaultRules().Weights
+	context, weakest := 0, 1<<30
+	for _, r := range RuleNames() {
+		if slices.Contains(plantedSignals, r) {
+			weakest = min(weakest, w[r])
+		} else {
+			context += w[r]
+		}
+	}
+	if context >= weakest {
+		t.Fatalf("the rules of what is at stake sum to %d, as much as the weakest sign of a case closed too early (%d)", context, weakest)
+	}
+}
+
+func TestRuleSetsLoadWithAVersionAndKnownRulesOnly(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	r, err := LoadRules(write("ok.toml", "version = \"local-2\"\n[weights]\ngroup_member = 10\n"))
+	if err != nil || r.Version != "local-2" || r.Weights[RuleGroupMember] != 10 || r.Weights[RuleOutcome21Child] != 40 {
+		t.Fatalf("a good rule set: %+v (%v)", r, err)
+	}
+	for name, body := range map[string]string{
+		"noversion.toml": "[weights]\ngroup_member = 10\n",
+		"unknown.toml":   "version = \"x\"\n[weights]\nstar_sign = 10\n",
+		"negative.toml":  "version = \"x\"\n[weights]\ngroup_member = -1\n",
+		"typo.toml":      "version = \"x\"\nweight = 3\n",
+	} {
+		if _, err := LoadRules(write(name, body)); pole.ErrorField(err) != "rules" {
+			t.Errorf("%s: got %v, want EINVALID on rules", name, err)
+		}
+	}
+	out := filepath.Join(dir, "default.toml")
+	if err := WriteDefaultRules(out); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadRules(out)
+	if err != nil || back.Version != DefaultRules().Version || len(back.Weights) != len(RuleNames()) {
+		t.Fatalf("the default rule set read back: %+v (%v)", back, err)
+	}
+}
+
+func TestARuleSetVersionNamesOneSetOfWeights(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, storetest.SQLite(t))
+	o.reviewIn(t, "west-yorkshire", pole.ReviewReferred)
+	analyst := o.as(pole.RoleNationalAnalyst)
+	changed := DefaultRules()
+	changed.Weights = map[string]int{}
+	for k, v := range DefaultRules().Weights {
+		changed.Weights[k] = v
+	}
+	changed.Weights[RuleChildVictim] = 9
+	if _, err := o.desk.Triage(ctx, analyst, &changed); pole.ErrorCode(err) != pole.ECONFLICT {
+		t.Fatalf("new weights under the shipped version: got %v, want ECONFLICT", err)
+	}
+	changed.Version = "local-1"
+	if _, err := o.desk.Triage(ctx, analyst, &changed); err != nil {
+		t.Fatal(err)
+	}
+	// With no rules given, the set in use scores.
+	sum, err := o.desk.Triage(ctx, analyst, nil)
+	if err != nil || !strings.HasPrefix(sum.Rules, "local-1+") {
+		t.Fatalf("triage with no rules given used %q (%v), want local-1", sum.Rules, err)
+	}
+}
+
+// link puts mentions in one person entity, as a linkage run would.
+func link(t *testing.T, st *store.Store, mentions ...string) {
+	t.Helper()
+	ctx := context.Background()
+	m := &store.LinkModel{Params: []byte(`{}`)}
+	if err := st.SaveLinkModel(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	e := store.Entity{ID: uuid.Must(uuid.NewV7()).String(), Kind: "person"}
+	res := store.LinkResult{Entities: []store.Entity{e}}
+	for _, id := range mentions {
+		res.Members = append(res.Members, store.Membership{MentionID: id, EntityID: e.ID})
+	}
+	if err := st.SaveLinkRun(ctx, &store.LinkRun{ModelID: m.ID}, res); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAScoreFollowsNewLinkageEvidence(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, storetest.SQLite(t))
+	wy := o.newCase(t, "west-yorkshire", caseOptions{})
+	lancs := o.newCase(t, "lancashire", caseOptions{})
+	r := &pole.Review{CaseID: wy.C.ID, ReferredBy: "fixture"}
+	if err := o.st.CreateReview(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	analyst := o.as(pole.RoleNationalAnalyst)
+	if _, err := o.desk.Triage(ctx, analyst, nil); err != nil {
+		t.Fatal(err)
+	}
+	before, err := o.st.FindTriage(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Linkage now holds the two forces' suspects to be one man.
+	link(t, o.st, wy.Suspect.ID, lancs.Suspect.ID)
+	if _, err := o.desk.Triage(ctx, analyst, nil); err != nil {
+		t.Fatal(err)
+	}
+	after, err := o.st.FindTriage(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := DefaultRules().Weights
+	if after.Score != before.Score+w[RuleSuspectLinked] || !strings.Contains(string(after.Reasons), "lancashire") {
+		t.Fatalf("score %d → %d, want +%d with the other force named; %s", before.Score, after.Score, w[RuleSuspectLinked], after.Reasons)
+	}
+	got, err := o.st.FindReviewByID(ctx, r.ID)
+	if err != nil || got.State != pole.ReviewTriaged {
+		t.Fatalf("a re-score keeps the review where it is: %+v (%v)", got, err)
+	}
+}
+
+func TestReferralsOfTheSameVictimByTwoForcesAreRecognised(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, storetest.SQLite(t))
+	wy := o.newCase(t, "west-yorkshire", caseOptions{})
+	lancs := o.newCase(t, "lancashire", caseOptions{})
+	link(t, o.st, wy.Victim.ID, lancs.Victim.ID)
+	first, err := o.desk.Refer(ctx, o.as(pole.RoleForceSupervisor), wy.C.ID, "")
+	if err != nil || first.DuplicateOf != "" {
+		t.Fatalf("the first referral: %+v (%v)", first, err)
+	}
+	lancsSup := access.Request{Principal: o.user(t, pole.RoleForceSupervisor, "lancashire"), Purpose: "test"}
+	second, err := o.desk.Refer(ctx, lancsSup, lancs.C.ID, "")
+	if err != nil || second.DuplicateOf != first.ID || !strings.Contains(second.DuplicateWhy, "west-yorkshire") {
+		t.Fatalf("the second referral: %+v (%v)", second, err)
+	}
+	notices, err := o.guard.Notices(ctx, o.as(pole.RoleForceSupervisor), 0)
+	if err != nil || len(notices) != 1 || notices[0].FromForce != "lancashire" || notices[0].RecordID != first.ID {
+		t.Fatalf("West Yorkshire's notices: %+v (%v)", notices, err)
+	}
+	// A victim in cases of one force is not a duplicate referral.
+	again := o.newCase(t, "west-yorkshire", caseOptions{})
+	link(t, o.st, again.Victim.ID)
+	third, err := o.desk.Refer(ctx, o.as(pole.RoleForceSupervisor), again.C.ID, "")
+	if err != nil || third.DuplicateOf != "" {
+		t.Fatalf("a referral of another victim: %+v (%v)", third, err)
+	}
+}
+
+func TestOnlyCasesClosedWithoutAChargeAreReferred(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, storetest.SQLite(t))
+	sup := o.as(pole.RoleForceSupervisor)
+	for _, outcome := range []int{1, 4} {
+		hc := o.newCase(t, "west-yorkshire", caseOptions{Outcome: outcome})
+		if _, err := o.desk.Refer(ctx, sup, hc.C.ID, ""); pole.ErrorField(err) != "case" {
+			t.Errorf("a case with outcome %d: got %v, want EINVALID on case", outcome, err)
+		}
+	}
+	if _, err := o.desk.Refer(ctx, sup, uuid.Must(uuid.NewV7()).String(), ""); pole.ErrorCode(err) != pole.ENOTFOUND {
+		t.Errorf("a case not stored: got %v, want ENOTFOUND", err)
+	}
+	o.newCase(t, "west-yorkshire", caseOptions{Outcome: 16})
+	o.newCase(t, "lancashire", caseOptions{Outcome: 16})
+	n, err := o.desk.ReferClosed(ctx, sup, "", "")
+	if err != nil || n != 1 {
+		t.Fatalf("a supervisor's bulk referral: %d (%v), want their own force's one case", n, err)
+	}
+	n, err = o.desk.ReferClosed(ctx, sup, "", "")
+	if err != nil || n != 0 {
+		t.Fatalf("a second bulk referral: %d (%v), want none", n, err)
+	}
+}
