@@ -9,12 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/caselink/caselink/internal/access"
 	"github.com/caselink/caselink/internal/audit"
 	"github.com/caselink/caselink/internal/identity"
 	"github.com/caselink/caselink/internal/ingest"
 	"github.com/caselink/caselink/internal/keyring"
 	"github.com/caselink/caselink/internal/linkage/linkrun"
 	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/review"
 	"github.com/caselink/caselink/internal/store"
 	"github.com/caselink/caselink/internal/synth"
 )
@@ -103,6 +105,9 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	printLinkReport(m.stdout, rep)
+	if err := demoReview(ctx, m, s, log); err != nil {
+		return err
+	}
 	if err := log.Close(); err != nil {
 		return err
 	}
@@ -114,7 +119,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.stdout, "\n5. the audit log holds %d entries under %d signed checkpoints, and verifies whole\n", audited.Entries, audited.Checkpoints)
+	fmt.Fprintf(m.stdout, "\n6. the audit log holds %d entries under %d signed checkpoints, and verifies whole\n", audited.Entries, audited.Checkpoints)
 	return nil
 }
 
@@ -187,6 +192,43 @@ func reportHoldings(ctx context.Context, m *Main, s *store.Store) error {
 		}
 		o, _ := pole.OutcomeByCode(code)
 		fmt.Fprintf(m.stdout, "   %6d  outcome %d: %s\n", n, code, o.Name)
+	}
+	return nil
+}
+
+// demoReview refers every case closed without a charge, triages them and
+// shows the top of the review queue with the reasons for each score. The
+// demo acts as the system, with the national team's review roles.
+func demoReview(ctx context.Context, m *Main, s *store.Store, log *audit.Log) error {
+	rq := access.Request{Principal: access.Principal{UserID: audit.System, Login: "caselink demo", Force: pole.NationalTeam,
+		Roles: []pole.AccessRole{pole.RoleNationalReviewer, pole.RoleNationalAnalyst}}, Purpose: "demo", Origin: cliOrigin(m)}
+	desk := review.NewDesk(s, access.NewGuard(s, log), nil)
+	n, err := desk.ReferClosed(ctx, rq, "", "closed without a charge")
+	if err != nil {
+		return err
+	}
+	sum, err := desk.Triage(ctx, rq, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "\n5. review: %d cases closed without a charge referred, %d scored by the triage rules (%s); the top of the queue:\n",
+		n, sum.Scored, sum.Rules)
+	top, _, err := desk.Queue(ctx, rq, pole.ReviewFilter{ByScore: true, Limit: 5})
+	if err != nil {
+		return err
+	}
+	for _, r := range top {
+		d, err := desk.Find(ctx, rq, r.ID)
+		if err != nil {
+			return err
+		}
+		var why []string
+		if d.Triage != nil {
+			for _, rs := range d.Triage.Reasons {
+				why = append(why, rs.Rule)
+			}
+		}
+		fmt.Fprintf(m.stdout, "   %3d  %-18s %-22s %s\n", r.Score, r.Force, r.CrimeRef, strings.Join(why, ", "))
 	}
 	return nil
 }

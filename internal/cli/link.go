@@ -19,6 +19,7 @@ import (
 	"github.com/caselink/caselink/internal/linkage"
 	"github.com/caselink/caselink/internal/linkage/linkrun"
 	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/review"
 	"github.com/caselink/caselink/internal/store"
 )
 
@@ -67,13 +68,33 @@ func runLink(ctx context.Context, m *Main, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	// New linkage is new evidence for triage: referred cases are scored
+	// again, by the rule set in use.
+	retriaged, err := retriage(ctx, x)
+	if err != nil {
+		return err
+	}
 	if *asJSON {
 		enc := json.NewEncoder(m.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
 	printLinkReport(m.stdout, rep)
+	if retriaged > 0 {
+		fmt.Fprintf(m.stdout, "  scored %d referred cases again on the new links\n", retriaged)
+	}
 	return nil
+}
+
+// retriage scores the referred cases again after a linkage run, if there
+// are any.
+func retriage(ctx context.Context, x *session) (int, error) {
+	_, n, err := x.st.FindReviews(ctx, pole.ReviewFilter{Limit: 1})
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	sum, err := review.NewDesk(x.st, x.guard, nil).Triage(ctx, x.request("score referred cases on new linkage"), nil)
+	return sum.Scored, err
 }
 
 func printLinkReport(w io.Writer, rep *linkrun.Report) {

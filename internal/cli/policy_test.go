@@ -4,13 +4,18 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caselink/caselink/internal/access"
 	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/review/reviewtest"
+	"github.com/caselink/caselink/internal/store"
 	"github.com/caselink/caselink/internal/store/storetest"
 )
 
@@ -36,14 +41,33 @@ type policyFixture struct {
 	dir     string
 	analyst map[string]string // the environment of the national analyst who linked it
 	cases   map[string]string // side -> a case id
+	t       *testing.T
+	st      *store.Store
 }
+
+var sideForce = map[string]string{"own": "west-yorkshire", "other": "lancashire"}
+
+// review refers a new case of the side's force and puts its review in
+// state, through the store: the fixture for one step of the workflow.
+func (f *policyFixture) review(on string, state pole.ReviewState) *pole.Review {
+	hc := reviewtest.NewCase(f.t, f.st, sideForce[on], reviewtest.CaseOptions{})
+	return reviewtest.InState(f.t, f.st, hc.C.ID, state, time.Now())
+}
+
+// action raises an action in state on a new review of the side's force.
+func (f *policyFixture) action(on string, state pole.ActionState) *pole.Action {
+	hc := reviewtest.NewCase(f.t, f.st, sideForce[on], reviewtest.CaseOptions{})
+	return reviewtest.ActionIn(f.t, f.st, hc.C.ID, state, time.Now())
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func newPolicyFixture(t *testing.T) *policyFixture {
 	t.Helper()
 	db, set, env := linkedDB(t)
-	f := &policyFixture{db: db, set: set, dir: t.TempDir(), records: map[string][2]string{}, labels: map[string]string{}, analyst: env,
-		cases: map[string]string{}}
 	st := storetest.Open(t, db)
+	f := &policyFixture{db: db, set: set, dir: t.TempDir(), records: map[string][2]string{}, labels: map[string]string{}, analyst: env,
+		cases: map[string]string{}, t: t, st: st}
 	for side, force := range map[string]string{"own": "west-yorkshire", "other": "lancashire"} {
 		list, _, err := st.FindCases(context.Background(), pole.CaseFilter{Force: force, Limit: 1})
 		if err != nil || len(list) != 1 {
@@ -122,6 +146,87 @@ var cliOperations = []cliOperation{
 	{"network export", access.NetworkExport, "all", func(f *policyFixture, on string) []string {
 		return []string{"network", "export", "--db", f.db, "--purpose", "policy test", "--format", "json", "--out", filepath.Join(f.dir, "network.json")}
 	}},
+	{"refer", access.ReferralCreate, "one", func(f *policyFixture, on string) []string {
+		hc := reviewtest.NewCase(f.t, f.st, sideForce[on], reviewtest.CaseOptions{})
+		return []string{"refer", "--db", f.db, hc.C.ID}
+	}},
+	{"refer --closed", access.ReferralCreate, "some", func(f *policyFixture, on string) []string {
+		return []string{"refer", "--db", f.db, "--closed"}
+	}},
+	{"triage", access.TriageRun, "all", func(f *policyFixture, on string) []string {
+		return []string{"triage", "--db", f.db}
+	}},
+	{"review list", access.ReviewRead, "some", func(f *policyFixture, on string) []string {
+		return []string{"review", "list", "--db", f.db, "--format", "csv"}
+	}},
+	{"review show", access.ReviewRead, "one", func(f *policyFixture, on string) []string {
+		return []string{"review", "show", "--db", f.db, f.review(on, pole.ReviewTriaged).ID}
+	}},
+	{"review start", access.ReviewWork, "one", func(f *policyFixture, on string) []string {
+		r := f.review(on, pole.ReviewTriaged)
+		return []string{"review", "start", "--db", f.db, "--version", itoa(r.Version), r.ID}
+	}},
+	{"review answer", access.ReviewWork, "one", func(f *policyFixture, on string) []string {
+		r := f.review(on, pole.ReviewUnderReview)
+		return []string{"review", "answer", "--db", f.db, "--version", itoa(r.Version), r.ID, "suspect_interviewed=not_done:no record of it"}
+	}},
+	{"review submit", access.ReviewWork, "one", func(f *policyFixture, on string) []string {
+		r := f.review(on, pole.ReviewUnderReview)
+		return []string{"review", "submit", "--db", f.db, "--version", itoa(r.Version), r.ID}
+	}},
+	{"review decide", access.ReviewDecide, "one", func(f *policyFixture, on string) []string {
+		r := f.review(on, pole.ReviewAtPanel)
+		return []string{"review", "decide", "--db", f.db, "--version", itoa(r.Version), "--decision", "reinvestigate", "--reasons", "no interview",
+			"--action", "interview the suspect|2027-02-01", r.ID}
+	}},
+	{"review send-back", access.ReviewDecide, "one", func(f *policyFixture, on string) []string {
+		r := f.review(on, pole.ReviewAtPanel)
+		return []string{"review", "send-back", "--db", f.db, "--version", itoa(r.Version), "--note", "check the phones", r.ID}
+	}},
+	{"review conclude", access.ReviewConclude, "one", func(f *policyFixture, on string) []string {
+		r := f.review(on, pole.ReviewWithForce)
+		return []string{"review", "conclude", "--db", f.db, "--version", itoa(r.Version), "--outcome", "charge", r.ID}
+	}},
+	{"action raise", access.ActionRaise, "one", func(f *policyFixture, on string) []string {
+		return []string{"action", "raise", "--db", f.db, "--title", "trace the phone", "--due", "2027-01-15", f.review(on, pole.ReviewWithForce).ID}
+	}},
+	{"action allocate", access.ActionAllocate, "one", func(f *policyFixture, on string) []string {
+		a := f.action(on, pole.ActionRaised)
+		return []string{"action", "allocate", "--db", f.db, "--version", itoa(a.Version), "--owner", "dc-smith", a.ID}
+	}},
+	{"action result", access.ActionResult, "one", func(f *policyFixture, on string) []string {
+		a := f.action(on, pole.ActionAllocated)
+		return []string{"action", "result", "--db", f.db, "--version", itoa(a.Version), "--result", "traced", a.ID}
+	}},
+	{"action file", access.ActionFile, "one", func(f *policyFixture, on string) []string {
+		a := f.action(on, pole.ActionResulted)
+		return []string{"action", "file", "--db", f.db, "--version", itoa(a.Version), a.ID}
+	}},
+	{"action list", access.ReviewRead, "some", func(f *policyFixture, on string) []string {
+		return []string{"action", "list", "--db", f.db, "--overdue"}
+	}},
+	{"victim dates", access.VictimContact, "some", func(f *policyFixture, on string) []string {
+		return []string{"victim", "dates", "--db", f.db, "--untold"}
+	}},
+	{"victim told", access.VictimContact, "one", func(f *policyFixture, on string) []string {
+		r := f.review(on, pole.ReviewWithForce)
+		list, err := f.st.FindVictimUpdates(context.Background(), pole.VictimUpdateFilter{ReviewID: r.ID})
+		if err != nil || len(list) != 1 {
+			f.t.Fatalf("the fixture's victim update: %v (%v)", list, err)
+		}
+		return []string{"victim", "told", "--db", f.db, "--method", "phone", list[0].ID}
+	}},
+	{"victim contact", access.VictimContact, "one", func(f *policyFixture, on string) []string {
+		hc := reviewtest.NewCase(f.t, f.st, sideForce[on], reviewtest.CaseOptions{})
+		return []string{"victim", "contact", "--db", f.db, "--method", "via_isva", "--named-contact", "ISVA Rowe", hc.Victim.ID}
+	}},
+	{"interest add", access.InterestRegister, "some", func(f *policyFixture, on string) []string {
+		vehicleSeq++
+		return []string{"interest", "add", "--db", f.db, "--kind", "vehicle", fmt.Sprintf("KX%02d ABC", vehicleSeq%100)}
+	}},
+	{"interest list", access.InterestRegister, "some", func(f *policyFixture, on string) []string {
+		return []string{"interest", "list", "--db", f.db}
+	}},
 	{"user list", access.UserManage, "all", func(f *policyFixture, on string) []string {
 		return []string{"user", "list", "--db", f.db}
 	}},
@@ -136,6 +241,8 @@ var cliOperations = []cliOperation{
 			"--out", filepath.Join(f.dir, "audit.jsonl")}
 	}},
 }
+
+var vehicleSeq int
 
 // TestEveryCommandFollowsTheWrittenTable runs every command that touches
 // personal data or users as every role, on each force's data where the
