@@ -112,6 +112,23 @@ func (s *Sealer) Open(rowID, keyID string, ciphertext []byte) (Identity, error) 
 	return id, nil
 }
 
+// OpenDOB opens a sealed identity as Open does and returns only its date of
+// birth, for work that needs an age and nothing else (triage); it skips
+// decoding the rest.
+func (s *Sealer) OpenDOB(rowID, keyID string, ciphertext []byte) (pole.PartialDate, error) {
+	plain, err := s.open(rowID, keyID, ciphertext)
+	if err != nil {
+		return pole.PartialDate{}, pole.E("identity.OpenDOB", err)
+	}
+	var id struct {
+		DOB pole.PartialDate `json:"dob"`
+	}
+	if err := json.Unmarshal(plain, &id); err != nil {
+		return pole.PartialDate{}, pole.E("identity.OpenDOB", fmt.Errorf("row %s: key %q: the sealed value is not an identity record", rowID, keyID))
+	}
+	return id.DOB, nil
+}
+
 // SealBytes seals plaintext for rowID as Seal does an identity, for other
 // values that may be a victim's (a quarantined row, an ingest note). Unlike
 // Seal it does not pad: a caller sealing JSON may pad it with spaces.

@@ -324,3 +324,18 @@ func TestSealerIsSafeForConcurrentUseDuringARotation(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestOpenDOBReturnsTheSealedDateOfBirthAlone(t *testing.T) {
+	s := NewSealer(newRing(t))
+	keyID, sealed, err := s.Seal("mention/x/v1", Identity{Surname: "Oakhanger", DOB: pole.Date(2001, 2, 3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dob, err := s.OpenDOB("mention/x/v1", keyID, sealed)
+	if err != nil || dob != pole.Date(2001, 2, 3) {
+		t.Fatalf("got %s (%v), want 2001-02-03", dob, err)
+	}
+	if _, err := s.OpenDOB("mention/y/v1", keyID, sealed); err == nil {
+		t.Fatal("a ciphertext moved to another row opened")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"iter"
 	"maps"
 	"strconv"
 	"strings"
@@ -265,13 +266,24 @@ type TriageScore struct {
 	ScoredAt     time.Time
 }
 
-// SaveTriage stores scores, replacing earlier ones, and moves each review
-// still in state referred to triaged (recording the move, by by). It is
-// one transaction.
-func (s *Store) SaveTriage(ctx context.Context, scores []TriageScore, by string) (promoted int, err error) {
+// SaveTriage moves the reviews named in promote that are still referred to
+// triaged, recording each move (by by), and stores the scores scores
+// yields, replacing earlier ones. It is one transaction, and it moves the
+// reviews first: scores may still be computing while it writes, and an
+// error they yield undoes everything. It returns how many scores it read
+// and how many reviews it moved.
+func (s *Store) SaveTriage(ctx context.Context, promote []string, scores iter.Seq2[TriageScore, error], by string) (scored, promoted int, err error) {
 	const op = "store.SaveTriage"
 	now := s.now()
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		const batch = 500
+		for start := 0; start < len(promote); start += batch {
+			n, err := s.promoteTriaged(ctx, tx, promote[start:min(start+batch, len(promote))], by, now)
+			if err != nil {
+				return err
+			}
+			promoted += n
+		}
 		// A score the same as the one stored is not written again.
 		stored := map[string]string{}
 		rows, err := tx.QueryContext(ctx, "SELECT review_id, digest FROM triage_scores")
@@ -289,81 +301,96 @@ func (s *Store) SaveTriage(ctx context.Context, scores []TriageScore, by string)
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
 		}
-		changed := make([]TriageScore, 0, len(scores))
-		digests := make([]string, 0, len(scores))
-		for _, t := range scores {
+		var part []TriageScore
+		var digests []string
+		flush := func() error {
+			err := s.writeTriage(ctx, tx, part, digests, now)
+			part, digests = part[:0], digests[:0]
+			return err
+		}
+		for t, err := range scores {
+			if err != nil {
+				return err
+			}
+			scored++
 			if !pole.IsID(t.ReviewID) {
 				return pole.Invalid("review_id", "%q is not an id", t.ReviewID)
 			}
 			d := triageDigest(t)
-			if stored[t.ReviewID] != d {
-				changed = append(changed, t)
-				digests = append(digests, d)
-			}
-		}
-		const batch = 500
-		for start := 0; start < len(changed); start += batch {
-			part := changed[start:min(start+batch, len(changed))]
-			q := "INSERT INTO triage_scores (review_id, score, rules_version, reasons, digest, scored_at) VALUES " +
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", len(part)), ", ") +
-				" ON CONFLICT (review_id) DO UPDATE SET score = excluded.score, rules_version = excluded.rules_version, reasons = excluded.reasons," +
-				" digest = excluded.digest, scored_at = excluded.scored_at"
-			args := make([]any, 0, 6*len(part))
-			ids := make([]string, len(part))
-			for i, t := range part {
-				args = append(args, t.ReviewID, t.Score, t.RulesVersion, string(t.Reasons), digests[start+i], s.eng.timeValue(now))
-				ids[i] = t.ReviewID
-			}
-			if _, err := tx.ExecContext(ctx, s.eng.rebind(q), args...); err != nil {
-				return s.classify(err, "a triage score")
-			}
-			// The moves from referred to triaged, recorded, then made.
-			var w where
-			w.add("state = ?", string(pole.ReviewReferred))
-			w.in("id", ids)
-			rows, err := tx.QueryContext(ctx, s.eng.rebind("SELECT id FROM reviews"+w.String()), w.args...)
-			if err != nil {
-				return err
-			}
-			var moving []string
-			for rows.Next() {
-				var id string
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return err
-				}
-				moving = append(moving, id)
-			}
-			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-				return err
-			}
-			if len(moving) == 0 {
+			if stored[t.ReviewID] == d {
 				continue
 			}
-			targs := make([]any, 0, 7*len(moving))
-			for _, id := range moving {
-				tid, err := newID()
-				if err != nil {
+			part, digests = append(part, t), append(digests, d)
+			if len(part) == batch {
+				if err := flush(); err != nil {
 					return err
 				}
-				targs = append(targs, tid, id, string(pole.ReviewReferred), string(pole.ReviewTriaged), by, s.eng.timeValue(now), "scored by the triage rules")
 			}
-			if _, err := tx.ExecContext(ctx, s.eng.rebind("INSERT INTO review_transitions (id, review_id, from_state, to_state, by_login, at, note) VALUES "+
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", len(moving)), ", ")), targs...); err != nil {
-				return err
-			}
-			var u where
-			u.add("state = ?", string(pole.ReviewReferred))
-			u.in("id", moving)
-			if _, err := tx.ExecContext(ctx, s.eng.rebind("UPDATE reviews SET state = ?, version = version + 1, updated_by = ?, updated_at = ?"+u.String()),
-				append([]any{string(pole.ReviewTriaged), by, s.eng.timeValue(now)}, u.args...)...); err != nil {
-				return err
-			}
-			promoted += len(moving)
+		}
+		if len(part) > 0 {
+			return flush()
 		}
 		return nil
 	})
-	return promoted, pole.E(op, err)
+	return scored, promoted, pole.E(op, err)
+}
+
+// writeTriage writes one batch of changed scores.
+func (s *Store) writeTriage(ctx context.Context, tx *sql.Tx, part []TriageScore, digests []string, now time.Time) error {
+	q := "INSERT INTO triage_scores (review_id, score, rules_version, reasons, digest, scored_at) VALUES " +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", len(part)), ", ") +
+		" ON CONFLICT (review_id) DO UPDATE SET score = excluded.score, rules_version = excluded.rules_version, reasons = excluded.reasons," +
+		" digest = excluded.digest, scored_at = excluded.scored_at"
+	args := make([]any, 0, 6*len(part))
+	for i, t := range part {
+		args = append(args, t.ReviewID, t.Score, t.RulesVersion, string(t.Reasons), digests[i], s.eng.timeValue(now))
+	}
+	_, err := tx.ExecContext(ctx, s.eng.rebind(q), args...)
+	return s.classify(err, "a triage score")
+}
+
+// promoteTriaged moves those of ids still referred to triaged: made, then
+// recorded.
+func (s *Store) promoteTriaged(ctx context.Context, tx *sql.Tx, ids []string, by string, now time.Time) (int, error) {
+	for _, id := range ids {
+		if !pole.IsID(id) {
+			return 0, pole.Invalid("review_id", "%q is not an id", id)
+		}
+	}
+	var u where
+	u.add("state = ?", string(pole.ReviewReferred))
+	u.in("id", ids)
+	rows, err := tx.QueryContext(ctx, s.eng.rebind("UPDATE reviews SET state = ?, version = version + 1, updated_by = ?, updated_at = ?"+u.String()+" RETURNING id"),
+		append([]any{string(pole.ReviewTriaged), by, s.eng.timeValue(now)}, u.args...)...)
+	if err != nil {
+		return 0, err
+	}
+	var moving []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		moving = append(moving, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, err
+	}
+	if len(moving) == 0 {
+		return 0, nil
+	}
+	targs := make([]any, 0, 7*len(moving))
+	for _, id := range moving {
+		tid, err := newID()
+		if err != nil {
+			return 0, err
+		}
+		targs = append(targs, tid, id, string(pole.ReviewReferred), string(pole.ReviewTriaged), by, s.eng.timeValue(now), "scored by the triage rules")
+	}
+	_, err = tx.ExecContext(ctx, s.eng.rebind("INSERT INTO review_transitions (id, review_id, from_state, to_state, by_login, at, note) VALUES "+
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", len(moving)), ", ")), targs...)
+	return len(moving), err
 }
 
 // triageDigest names a score's content: its rules, score and reasons.
@@ -676,10 +703,10 @@ type Referral struct {
 	CaseID   string
 }
 
-// FindReferrals returns every referred case, in the order referred.
+// FindReferrals returns every referred case, in no set order.
 func (s *Store) FindReferrals(ctx context.Context) ([]Referral, error) {
 	const op = "store.FindReferrals"
-	rows, err := s.r.QueryContext(ctx, "SELECT id, case_id FROM reviews ORDER BY referred_at, id")
+	rows, err := s.r.QueryContext(ctx, "SELECT id, case_id FROM reviews")
 	if err != nil {
 		return nil, pole.E(op, err)
 	}

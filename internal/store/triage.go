@@ -4,21 +4,51 @@ import (
 	"context"
 	"database/sql"
 	"iter"
+	"strings"
 
 	"github.com/caselink/caselink/internal/pole"
 )
 
-// ScanPeopleForTriage streams every person record with only what triage
+// MentionSplits returns the ids that cut the person records, in id order,
+// into n parts of about the same size: n-1 ids, fewer if there are fewer
+// records.
+func (s *Store) MentionSplits(ctx context.Context, n int) ([]string, error) {
+	const op = "store.MentionSplits"
+	var total int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM mentions").Scan(&total); err != nil {
+		return nil, pole.E(op, err)
+	}
+	var cuts []string
+	for k := 1; k < n && total >= n; k++ {
+		var id string
+		err := s.r.QueryRowContext(ctx, s.eng.rebind("SELECT id FROM mentions ORDER BY id LIMIT 1 OFFSET ?"), k*total/n).Scan(&id)
+		if err != nil {
+			return nil, pole.E(op, err)
+		}
+		cuts = append(cuts, id)
+	}
+	return cuts, nil
+}
+
+// ScanPeopleForTriage streams the person records whose ids are from from
+// (inclusive) to to (exclusive; "" for no bound) with only what triage
 // reads: id, case, role, force, record id, names, date of birth,
 // vulnerabilities and pseudonym. A sealed record's date of birth is opened
 // (to work out the age at the offence); its names stay sealed.
-func (s *Store) ScanPeopleForTriage(ctx context.Context) iter.Seq2[*pole.Mention, error] {
+func (s *Store) ScanPeopleForTriage(ctx context.Context, from, to string) iter.Seq2[*pole.Mention, error] {
 	const op = "store.ScanPeopleForTriage"
 	return func(yield func(*pole.Mention, error) bool) {
-		rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.case_id, m.record_id, m.role, m.forename, m.surname, m.name_as_written, m.dob,
+		var w where
+		if from != "" {
+			w.add("m.id >= ?", from)
+		}
+		if to != "" {
+			w.add("m.id < ?", to)
+		}
+		rows, err := s.r.QueryContext(ctx, s.eng.rebind(`SELECT m.id, m.case_id, m.record_id, m.role, m.forename, m.surname, m.name_as_written, m.dob,
 			m.vulnerabilities, m.pseudonym, m.version, s.force, vi.key_id, vi.sealed
 			FROM mentions m JOIN sources s ON s.id = m.source_id
-			LEFT JOIN victim_identities vi ON vi.mention_id = m.id AND vi.version = m.version`)
+			LEFT JOIN victim_identities vi ON vi.mention_id = m.id AND vi.version = m.version`+w.String()), w.args...)
 		if err != nil {
 			yield(nil, pole.E(op, err))
 			return
@@ -44,11 +74,11 @@ func (s *Store) ScanPeopleForTriage(ctx context.Context) iter.Seq2[*pole.Mention
 				if s.sealer == nil {
 					err = errNoKey("a victim's date of birth")
 				} else {
-					id, oerr := s.sealer.Open(identityRow(m.ID, m.Version), keyID.String, sealed)
+					dob, oerr := s.sealer.OpenDOB(identityRow(m.ID, m.Version), keyID.String, sealed)
 					if oerr != nil {
 						err = pole.Errorf(pole.EINTERNAL, "the sealed identity of mention %s version %d does not open: %v", m.ID, m.Version, oerr)
 					}
-					m.DOB = id.DOB
+					m.DOB = dob
 				}
 			}
 			if err != nil {
@@ -72,10 +102,12 @@ type EventMark struct {
 	Date                        pole.PartialDate
 }
 
-// FindEventMarks returns every event as an EventMark.
-func (s *Store) FindEventMarks(ctx context.Context) ([]EventMark, error) {
+// FindEventMarks returns every event of the given types as an EventMark.
+func (s *Store) FindEventMarks(ctx context.Context, types []string) ([]EventMark, error) {
 	const op = "store.FindEventMarks"
-	rows, err := s.r.QueryContext(ctx, "SELECT id, case_id, mention_id, type, date FROM events")
+	var w where
+	w.in("type", types)
+	rows, err := s.r.QueryContext(ctx, s.eng.rebind("SELECT id, case_id, mention_id, type, date FROM events"+w.String()), w.args...)
 	if err != nil {
 		return nil, pole.E(op, err)
 	}
@@ -97,28 +129,28 @@ func (s *Store) FindEventMarks(ctx context.Context) ([]EventMark, error) {
 	return out, pole.E(op, rows.Err())
 }
 
-// CaseForces returns every case's force by case id.
-func (s *Store) CaseForces(ctx context.Context) (map[string]string, error) {
-	const op = "store.CaseForces"
-	rows, err := s.r.QueryContext(ctx, "SELECT id, force FROM cases")
+// FindReferredCases returns the cases referred for review, and every
+// case's force by case id, in one pass over the cases.
+func (s *Store) FindReferredCases(ctx context.Context) ([]*pole.Case, map[string]string, error) {
+	const op = "store.FindReferredCases"
+	q := "SELECT c." + strings.Join(caseColumns, ", c.") + ", r.id FROM cases c LEFT JOIN reviews r ON r.case_id = c.id"
+	rows, err := s.r.QueryContext(ctx, q)
 	if err != nil {
-		return nil, pole.E(op, err)
+		return nil, nil, pole.E(op, err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	var referred []*pole.Case
+	forces := map[string]string{}
+	var review sql.NullString
 	for rows.Next() {
-		var id, force string
-		if err := rows.Scan(&id, &force); err != nil {
-			return nil, pole.E(op, err)
+		c, err := scanCase(extraScan{rows, []any{&review}})
+		if err != nil {
+			return nil, nil, pole.E(op, err)
 		}
-		out[id] = force
+		forces[c.ID] = c.Force
+		if review.Valid {
+			referred = append(referred, c)
+		}
 	}
-	return out, pole.E(op, rows.Err())
-}
-
-// FindReferredCases returns the cases referred for review.
-func (s *Store) FindReferredCases(ctx context.Context) ([]*pole.Case, error) {
-	const op = "store.FindReferredCases"
-	list, err := queryAll(ctx, s.r, s.eng.rebind(caseSelect+" WHERE id IN (SELECT case_id FROM reviews)"), nil, scanCase)
-	return list, pole.E(op, err)
+	return referred, forces, pole.E(op, rows.Err())
 }

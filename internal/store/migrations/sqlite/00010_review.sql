@@ -7,7 +7,9 @@
 -- A review's version guards against two people overwriting each other. The
 -- triage score is kept apart, so that a re-score after new linkage never
 -- conflicts with a reviewer's edit; its digest lets a re-score write only
--- what changed. Checklists and triage reasons are JSON.
+-- what changed (the reasons come last, so that reading the digests of a
+-- hundred thousand scores does not follow the reasons' overflow pages).
+-- Checklists and triage reasons are JSON.
 
 -- +goose Up
 CREATE TABLE reviews (
@@ -30,8 +32,7 @@ CREATE TABLE reviews (
     updated_by       TEXT NOT NULL,
     updated_at       DATETIME NOT NULL
 );
-CREATE INDEX reviews_force_state ON reviews (force, state);
-CREATE INDEX reviews_state ON reviews (state);
+CREATE INDEX reviews_force ON reviews (force);
 
 -- A rule set's version names one set of weights for good; the latest saved
 -- is the one a re-score after new linkage uses.
@@ -46,9 +47,9 @@ CREATE TABLE triage_scores (
     review_id     TEXT PRIMARY KEY REFERENCES reviews (id),
     score         INTEGER NOT NULL,
     rules_version TEXT NOT NULL,
-    reasons       TEXT NOT NULL DEFAULT '[]',
     digest        TEXT NOT NULL,
-    scored_at     DATETIME NOT NULL
+    scored_at     DATETIME NOT NULL,
+    reasons       TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX triage_scores_score ON triage_scores (score DESC, review_id);
 
