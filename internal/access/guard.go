@@ -273,7 +273,9 @@ func (g *Guard) refuse(ctx context.Context, rq Request, a Action, r Resource, d 
 	if err := g.record(ctx, rq, audit.AccessDenied, r.Kind, ids, audit.Denied, string(a)+": "+d.Reason); err != nil {
 		return err
 	}
-	outOfReach := r.Force != "" && r.Force != rq.Force && rq.UserID != "" && Decide(rq.Principal, a, Resource{Kind: r.Kind, ID: r.ID, Force: rq.Force}).Allowed
+	// Deconfliction is about a record another force holds; a refusal that
+	// names no record (a form for another force's case) points nowhere.
+	outOfReach := r.Force != "" && r.ID != "" && r.Force != rq.Force && rq.UserID != "" && Decide(rq.Principal, a, Resource{Kind: r.Kind, ID: r.ID, Force: rq.Force}).Allowed
 	if !outOfReach {
 		return &pole.Error{Code: pole.EFORBIDDEN, Message: d.Reason}
 	}

@@ -3,10 +3,12 @@ package review
 import (
 	"context"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/caselink/caselink/internal/linkage/linkrun"
 	"github.com/caselink/caselink/internal/pole"
 )
 
@@ -33,6 +35,9 @@ func BenchmarkTriage(b *testing.B) {
 		b.Fatal(err)
 	}
 	analyst := o.as(pole.RoleNationalAnalyst)
+	// As 'caselink triage' runs.
+	defer debug.SetGCPercent(debug.SetGCPercent(BatchGCPercent))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(linkrun.MemoryLimit))
 	// The first triage writes every score and moves every review; later
 	// ones (what the loop times) write only the scores that changed.
 	start := time.Now()

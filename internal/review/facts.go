@@ -2,68 +2,102 @@ package review
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"sync"
 
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/store"
 )
 
+// eventTypes are the events the rules look at.
+var eventTypes = []string{"suspect_interview", "victim_account", "missing_episode", "victim_arrest", "victim_caution", "victim_conviction"}
+
 // LoadFacts reads what triage needs of every referred case: the case, its
 // people with their events, and what linkage found of its suspects
 // elsewhere. Victims' dates of birth are opened to compute their ages and
-// go no further. It returns the referrals in the order referred, with the
-// facts of each by case id.
-func LoadFacts(ctx context.Context, st *store.Store) ([]store.Referral, map[string]*Facts, error) {
+// go no further. It returns the facts of each referral's case by case id.
+func LoadFacts(ctx context.Context, st *store.Store, referrals []store.Referral) (map[string]*Facts, error) {
 	const op = "review.LoadFacts"
-	referrals, err := st.FindReferrals(ctx)
-	if err != nil || len(referrals) == 0 {
-		return referrals, map[string]*Facts{}, pole.E(op, err)
+	if len(referrals) == 0 {
+		return map[string]*Facts{}, nil
+	}
+	// The reads are independent; on two cores they overlap.
+	var (
+		referred     []*pole.Case
+		forces       map[string]string
+		members      map[string]string
+		involvements []*pole.Involvement
+		marks        []store.EventMark
+		people       []*pole.Mention
+	)
+	err := parallel(
+		func() (err error) {
+			referred, forces, err = st.FindReferredCases(ctx)
+			return err
+		},
+		func() (err error) {
+			if members, err = st.EntityMembers(ctx); err == nil {
+				involvements, err = st.FindInvolvements(ctx, "", "")
+			}
+			return err
+		},
+		func() (err error) {
+			marks, err = st.FindEventMarks(ctx, eventTypes)
+			return err
+		},
+		func() error {
+			// The person records, the most of what is read, in two halves
+			// read at once.
+			cuts, err := st.MentionSplits(ctx, 2)
+			if err != nil {
+				return err
+			}
+			bounds := append(append([]string{""}, cuts...), "")
+			halves := make([][]*pole.Mention, len(bounds)-1)
+			var fns []func() error
+			for i := range halves {
+				fns = append(fns, func() error {
+					for m, err := range st.ScanPeopleForTriage(ctx, bounds[i], bounds[i+1]) {
+						if err != nil {
+							return err
+						}
+						halves[i] = append(halves[i], m)
+					}
+					return nil
+				})
+			}
+			if err := parallel(fns...); err != nil {
+				return err
+			}
+			people = slices.Concat(halves...)
+			return nil
+		},
+	)
+	if err != nil {
+		return nil, pole.E(op, err)
 	}
 	facts := make(map[string]*Facts, len(referrals))
-	referred, err := st.FindReferredCases(ctx)
-	if err != nil {
-		return nil, nil, pole.E(op, err)
-	}
 	for _, c := range referred {
 		facts[c.ID] = &Facts{Case: c}
 	}
 	for _, r := range referrals {
 		if facts[r.CaseID] == nil {
-			return nil, nil, pole.E(op, pole.Errorf(pole.EINTERNAL, "referred case %s is not stored", r.CaseID))
+			return nil, pole.E(op, pole.Errorf(pole.EINTERNAL, "referred case %s is not stored", r.CaseID))
 		}
-	}
-	forces, err := st.CaseForces(ctx)
-	if err != nil {
-		return nil, nil, pole.E(op, err)
-	}
-	members, err := st.EntityMembers(ctx)
-	if err != nil {
-		return nil, nil, pole.E(op, err)
-	}
-	involvements, err := st.FindInvolvements(ctx, "", "")
-	if err != nil {
-		return nil, nil, pole.E(op, err)
 	}
 	linkedParts := map[string][]*pole.Involvement{}
 	for _, v := range involvements {
 		linkedParts[v.MentionID] = append(linkedParts[v.MentionID], v)
 	}
-	marks, err := st.FindEventMarks(ctx)
-	if err != nil {
-		return nil, nil, pole.E(op, err)
-	}
-	byMention := map[string][]*pole.Event{}
-	for i := range marks {
-		e := &marks[i]
+	byMention := map[string][]store.EventMark{}
+	for _, e := range marks {
 		if e.MentionID != "" {
-			byMention[e.MentionID] = append(byMention[e.MentionID], &pole.Event{ID: e.ID, CaseID: e.CaseID, MentionID: e.MentionID, Type: e.Type, Date: e.Date})
+			byMention[e.MentionID] = append(byMention[e.MentionID], e)
 		}
 	}
 	net := newParts(forces)
-	for m, err := range st.ScanPeopleForTriage(ctx) {
-		if err != nil {
-			return nil, nil, pole.E(op, err)
-		}
+	for _, m := range people {
 		entity, ok := members[m.ID]
 		if !ok {
 			entity = "mention:" + m.ID
@@ -82,14 +116,26 @@ func LoadFacts(ctx context.Context, st *store.Store) ([]store.Referral, map[stri
 		}
 	}
 	net.fill(facts)
-	return referrals, facts, nil
+	return facts, nil
+}
+
+// parallel runs each function in a goroutine of its own and returns the
+// first error.
+func parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = fn() })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // eventsIn keeps a person's events that belong to a case: a force's
 // nominal record may be in several cases, and what was done in one (an
 // account taken, an arrest) says nothing of another.
-func eventsIn(events []*pole.Event, caseID string) []*pole.Event {
-	var out []*pole.Event
+func eventsIn(events []store.EventMark, caseID string) []store.EventMark {
+	var out []store.EventMark
 	for _, e := range events {
 		if e.CaseID == "" || e.CaseID == caseID {
 			out = append(out, e)

@@ -12,9 +12,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/caselink/caselink/internal/access"
@@ -124,6 +128,14 @@ func (d *Desk) ReferClosed(ctx context.Context, rq access.Request, force, reason
 	return len(created), pole.E(op, d.guard.Note(ctx, rq, audit.Collection, "review", created, detail))
 }
 
+// BatchGCPercent is the garbage collector's GOGC for a command that runs
+// triage over every referred case: triage holds the facts of every case at
+// once and makes a score for each, and at the default of 100 the collector
+// marks that whole heap again for every few megabytes scored. A command sets
+// it together with a memory limit, so the heap grows further between
+// collections but never past the limit.
+const BatchGCPercent = 400
+
 // TriageSummary says what a triage run did.
 type TriageSummary struct {
 	Scored   int
@@ -163,44 +175,100 @@ func (d *Desk) Triage(ctx context.Context, rq access.Request, given *Rules) (Tri
 	if err := d.st.SaveTriageRules(ctx, rules.Version, rules.Weights, rq.Login); err != nil {
 		return TriageSummary{}, pole.E(op, err)
 	}
-	referrals, facts, err := LoadFacts(ctx, d.st)
+	referrals, err := d.st.FindReferrals(ctx)
 	if err != nil {
 		return TriageSummary{}, pole.E(op, err)
 	}
-	scores, err := ScoreAll(referrals, facts, rules)
+	ids := make([]string, len(referrals))
+	for i, r := range referrals {
+		ids[i] = r.ReviewID
+	}
+	// The reviews move to triaged while the facts are read: the write
+	// transaction and the reads overlap, and the scores follow into the
+	// same transaction as they are made.
+	type loaded struct {
+		facts map[string]*Facts
+		err   error
+	}
+	ready := make(chan loaded, 1)
+	go func() {
+		f, err := LoadFacts(ctx, d.st, referrals)
+		ready <- loaded{f, err}
+	}()
+	scores := func(yield func(store.TriageScore, error) bool) {
+		l := <-ready
+		if l.err != nil {
+			yield(store.TriageScore{}, l.err)
+			return
+		}
+		for sc, err := range Scores(ctx, referrals, l.facts, rules) {
+			if !yield(sc, err) {
+				return
+			}
+		}
+	}
+	scored, promoted, err := d.st.SaveTriage(ctx, ids, scores, rq.Login)
 	if err != nil {
 		return TriageSummary{}, pole.E(op, err)
 	}
-	promoted, err := d.st.SaveTriage(ctx, scores, rq.Login)
-	if err != nil {
-		return TriageSummary{}, pole.E(op, err)
-	}
-	sum := TriageSummary{Scored: len(scores), Promoted: promoted, Rules: rules.Stamp()}
-	if len(scores) == 0 {
+	sum := TriageSummary{Scored: scored, Promoted: promoted, Rules: rules.Stamp()}
+	if scored == 0 {
 		return sum, nil
 	}
 	// The run combined every force's records about each referred case:
 	// the entry names the reviews it scored.
-	ids := make([]string, len(scores))
-	for i, sc := range scores {
-		ids[i] = sc.ReviewID
-	}
 	err = d.guard.Note(ctx, rq, audit.Combination, "review", ids, fmt.Sprintf("triage of %d referred cases, rules %s", sum.Scored, sum.Rules))
 	return sum, pole.E(op, err)
 }
 
-// ScoreAll scores each referral's case.
-func ScoreAll(referrals []store.Referral, facts map[string]*Facts, rules Rules) ([]store.TriageScore, error) {
-	scores := make([]store.TriageScore, len(referrals))
-	for i, r := range referrals {
-		res := Score(facts[r.CaseID], rules)
-		reasons, err := json.Marshal(res.Reasons)
-		if err != nil {
-			return nil, err
+// Scores scores each referral's case on every core, yielding the scores
+// as they are made (in no set order), so that they can be written while
+// the rest are scored.
+func Scores(ctx context.Context, referrals []store.Referral, facts map[string]*Facts, rules Rules) iter.Seq2[store.TriageScore, error] {
+	return func(yield func(store.TriageScore, error) bool) {
+		const chunk = 256
+		stamp := rules.Stamp()
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		type batch struct{ scores []store.TriageScore }
+		out := make(chan batch, runtime.GOMAXPROCS(0))
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range runtime.GOMAXPROCS(0) {
+			wg.Go(func() {
+				for {
+					start := int(next.Add(chunk)) - chunk
+					if start >= len(referrals) {
+						return
+					}
+					b := batch{scores: make([]store.TriageScore, 0, chunk)}
+					for _, r := range referrals[start:min(start+chunk, len(referrals))] {
+						res := Score(facts[r.CaseID], rules)
+						reasons := appendReasons(make([]byte, 0, 2048), res.Reasons)
+						b.scores = append(b.scores, store.TriageScore{ReviewID: r.ReviewID, Score: res.Score, RulesVersion: stamp, Reasons: reasons})
+					}
+					select {
+					case out <- b:
+					case <-ctx.Done():
+						return
+					}
+				}
+			})
 		}
-		scores[i] = store.TriageScore{ReviewID: r.ReviewID, Score: res.Score, RulesVersion: rules.Stamp(), Reasons: reasons}
+		go func() { wg.Wait(); close(out) }()
+		for b := range out {
+			for _, sc := range b.scores {
+				if !yield(sc, nil) {
+					return
+				}
+			}
+		}
+		// Workers stop early only when the caller's context ends: what was
+		// scored is then not all of it.
+		if err := ctx.Err(); err != nil {
+			yield(store.TriageScore{}, err)
+		}
 	}
-	return scores, nil
 }
 
 // Queue is the review queue within the principal's reach, the access
@@ -230,11 +298,12 @@ type Detail struct {
 	Rules       string
 	History     []*pole.Transition
 	Actions     []*pole.Action
-	VictimDates []*pole.VictimUpdate
+	VictimDates []*pole.VictimUpdate // nil unless the principal has victim.contact here
 }
 
-// Find returns one review, its triage with reasons, its history, actions
-// and victims' deadlines.
+// Find returns one review, its triage with reasons, its history and
+// actions, and, for those who may keep its victims informed
+// (victim.contact), the victims' deadlines.
 func (d *Desk) Find(ctx context.Context, rq access.Request, id string) (*Detail, error) {
 	const op = "review.Find"
 	r, err := d.authorize(ctx, rq, access.ReviewRead, id)
@@ -257,10 +326,25 @@ func (d *Desk) Find(ctx context.Context, rq access.Request, id string) (*Detail,
 	if out.Actions, err = d.st.FindActions(ctx, pole.ActionFilter{ReviewID: r.ID}); err != nil {
 		return nil, pole.E(op, err)
 	}
-	if out.VictimDates, err = d.st.FindVictimUpdates(ctx, pole.VictimUpdateFilter{ReviewID: r.ID}); err != nil {
+	if err := d.guard.Note(ctx, rq, audit.Consultation, "review", []string{r.ID}, string(access.ReviewRead)); err != nil {
 		return nil, pole.E(op, err)
 	}
-	return out, pole.E(op, d.guard.Note(ctx, rq, audit.Consultation, "review", []string{r.ID}, string(access.ReviewRead)))
+	// The victims' deadlines are for those who keep victims informed.
+	team, err := d.st.CaseTeam(ctx, r.CaseID)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	if !access.Decide(rq.Principal, access.VictimContact, access.Resource{Kind: "victim_update", Force: r.Force, Team: team}).Allowed {
+		return out, nil
+	}
+	if out.VictimDates, err = d.st.FindVictimUpdates(ctx, pole.VictimUpdateFilter{ReviewID: r.ID}); err != nil || len(out.VictimDates) == 0 {
+		return out, pole.E(op, err)
+	}
+	ids := make([]string, len(out.VictimDates))
+	for i, u := range out.VictimDates {
+		ids[i] = u.MentionID
+	}
+	return out, pole.E(op, d.guard.Note(ctx, rq, audit.Consultation, "mention", ids, string(access.VictimContact)))
 }
 
 // authorize reads a review and decides action a on it.

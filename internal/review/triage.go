@@ -13,6 +13,7 @@ import (
 
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/review/language"
+	"github.com/caselink/caselink/internal/store"
 )
 
 // The triage rules. The first seven are what went wrong in the original
@@ -136,7 +137,7 @@ type Result struct {
 type Person struct {
 	Mention *pole.Mention
 	Role    pole.Role
-	Events  []*pole.Event
+	Events  []store.EventMark
 	// Entity is the linked person; Elsewhere what linkage found of them
 	// beyond this case.
 	Entity    string
@@ -350,14 +351,24 @@ func Score(f *Facts, rules Rules) Result {
 			}
 		}
 		if n >= 2 || vuln(v, "missing_episodes") {
-			add(RuleMissingEpisodes, "the victim went missing repeatedly ("+strconv.Itoa(n)+" episodes recorded)",
-				Evidence{Kind: "record", ID: v.Mention.ID, Text: pseudonymOf(v.Mention)})
+			says := "the victim went missing repeatedly (" + strconv.Itoa(n) + " episodes recorded)"
+			if n < 2 {
+				says = "the victim is recorded as repeatedly missing"
+			}
+			add(RuleMissingEpisodes, says, Evidence{Kind: "record", ID: v.Mention.ID, Text: pseudonymOf(v.Mention)})
 			break
 		}
 	}
+	cared := []string{"looked_after", "out_of_area_placement", "disability", "learning_disability"}
 	for _, v := range victims {
-		if vuln(v, "looked_after", "out_of_area_placement", "disability", "learning_disability") {
-			add(RuleLookedAfterDisabled, "the victim was looked after or disabled: "+strings.Join(v.Mention.Vulnerabilities, ", "),
+		if vuln(v, cared...) {
+			var which []string
+			for _, m := range v.Mention.Vulnerabilities {
+				if slices.Contains(cared, m) {
+					which = append(which, strings.ReplaceAll(m, "_", " "))
+				}
+			}
+			add(RuleLookedAfterDisabled, "the victim was looked after or disabled: "+strings.Join(which, ", "),
 				Evidence{Kind: "record", ID: v.Mention.ID, Text: pseudonymOf(v.Mention)})
 			break
 		}

@@ -2,8 +2,10 @@ package review
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -62,7 +64,7 @@ func facts(c pole.Case, victim, suspect *Person) *Facts {
 func victim(events ...string) *Person {
 	p := &Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v1", Pseudonym: "V-TEST-00001", DOB: pole.Date(1999, 6, 1)}}
 	for i, e := range events {
-		p.Events = append(p.Events, &pole.Event{ID: "e" + string(rune('a'+i)), Type: e, Date: pole.Date(2013, 5, 1)})
+		p.Events = append(p.Events, store.EventMark{ID: "e" + string(rune('a'+i)), Type: e, Date: pole.Date(2013, 5, 1)})
 	}
 	return p
 }
@@ -70,7 +72,7 @@ func victim(events ...string) *Person {
 func suspect(events ...string) *Person {
 	p := &Person{Role: pole.RoleSuspect, Entity: "E1", Mention: &pole.Mention{ID: "s1", Forename: "Imran", Surname: "Hussain"}}
 	for _, e := range events {
-		p.Events = append(p.Events, &pole.Event{ID: "x", Type: e, Date: pole.Date(2013, 5, 1)})
+		p.Events = append(p.Events, store.EventMark{ID: "x", Type: e, Date: pole.Date(2013, 5, 1)})
 	}
 	return p
 }
@@ -95,7 +97,7 @@ func TestEachTriageRuleFiresOnItsSignalAndNotOnItsLookAlike(t *testing.T) {
 	}{
 		{"outcome 21 on a child rape", sound(pole.Case{OutcomeType: 21, OffenceCodes: []string{"19D"}}), RuleOutcome21Child, true},
 		{"outcome 21 on an adult's offence", facts(pole.Case{OutcomeType: 21, OffenceCodes: []string{"19C"}},
-			&Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v", DOB: pole.Date(1980, 1, 1)}, Events: []*pole.Event{{Type: "victim_account"}}}, nil), RuleOutcome21Child, false},
+			&Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v", DOB: pole.Date(1980, 1, 1)}, Events: []store.EventMark{{Type: "victim_account"}}}, nil), RuleOutcome21Child, false},
 		{"outcome 18 with a suspect record", facts(pole.Case{OutcomeType: 18, OffenceCodes: []string{"19D"}}, victim("victim_account"), suspect("suspect_interview")), RuleNamedSuspect18, true},
 		{"outcome 18 with a registration in the narrative", facts(pole.Case{OutcomeType: 18, OffenceCodes: []string{"19D"}, Narrative: "She gave the registration KX12 ABC of the car."}, victim("victim_account"), nil), RuleNamedSuspect18, true},
 		{"outcome 18 with a phone number in the narrative", facts(pole.Case{OutcomeType: 18, Narrative: "She gave the number 07700 900123 used to contact her."}, victim("victim_account"), nil), RuleNamedSuspect18, true},
@@ -114,9 +116,9 @@ func TestEachTriageRuleFiresOnItsSignalAndNotOnItsLookAlike(t *testing.T) {
 		{"a quoted look-alike", sound(pole.Case{OutcomeType: 1, ClosureRationale: "Officer challenged the term 'lifestyle choice' used by a partner agency."}), RuleVictimBlaming, false},
 		{"no record of the victim treated as an offender", sound(pole.Case{OutcomeType: 16}), RuleVictimCriminalised, false},
 		{"the victim cautioned as a child", facts(pole.Case{OutcomeType: 16}, &Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v", DOB: pole.Date(1999, 6, 1)},
-			Events: []*pole.Event{{Type: "victim_account"}, {ID: "ev", Type: "victim_caution", Date: pole.Date(2013, 8, 2)}}}, suspect("suspect_interview")), RuleVictimCriminalised, true},
+			Events: []store.EventMark{{Type: "victim_account"}, {ID: "ev", Type: "victim_caution", Date: pole.Date(2013, 8, 2)}}}, suspect("suspect_interview")), RuleVictimCriminalised, true},
 		{"the victim arrested as an adult years on", facts(pole.Case{OutcomeType: 16}, &Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v", DOB: pole.Date(1999, 6, 1)},
-			Events: []*pole.Event{{Type: "victim_account"}, {ID: "ev", Type: "victim_arrest", Date: pole.Date(2019, 8, 2)}}}, suspect("suspect_interview")), RuleVictimCriminalised, false},
+			Events: []store.EventMark{{Type: "victim_account"}, {ID: "ev", Type: "victim_arrest", Date: pole.Date(2019, 8, 2)}}}, suspect("suspect_interview")), RuleVictimCriminalised, false},
 		{"a child victim", sound(pole.Case{OutcomeType: 16}), RuleChildVictim, true},
 		{"a victim missing again and again", facts(pole.Case{OutcomeType: 16}, victim("victim_account", "missing_episode", "missing_episode"), nil), RuleMissingEpisodes, true},
 		{"a victim missing once", facts(pole.Case{OutcomeType: 16}, victim("victim_account", "missing_episode"), nil), RuleMissingEpisodes, false},
@@ -139,7 +141,7 @@ func TestEachTriageRuleFiresOnItsSignalAndNotOnItsLookAlike(t *testing.T) {
 }
 
 func TestTheChildsAgeShowsItsUncertainty(t *testing.T) {
-	v := &Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v", DOB: pole.YearOnly(1998)}, Events: []*pole.Event{{Type: "victim_account"}}}
+	v := &Person{Role: pole.RoleVictim, Mention: &pole.Mention{ID: "v", DOB: pole.YearOnly(1998)}, Events: []store.EventMark{{Type: "victim_account"}}}
 	res := Score(facts(pole.Case{OutcomeType: 16, OffenceFrom: pole.YearOnly(2016)}, v, nil), DefaultRules())
 	i := slices.IndexFunc(res.Reasons, func(r Reason) bool { return r.Rule == RuleChildVictim })
 	if i < 0 || !strings.Contains(res.Reasons[i].Says, "aged 17–18") || !strings.Contains(res.Reasons[i].Says, "may have been") {
@@ -335,5 +337,89 @@ func TestOnlyCasesClosedWithoutAChargeAreReferred(t *testing.T) {
 	n, err = o.desk.ReferClosed(ctx, sup, "", "")
 	if err != nil || n != 0 {
 		t.Fatalf("a second bulk referral: %d (%v), want none", n, err)
+	}
+}
+
+func TestReasonsWrittenByHandReadBackAsEncodingJSONReadsThem(t *testing.T) {
+	rs := []Reason{
+		{Rule: RuleVictimBlaming, Weight: 30, Says: "victim-blaming \"language\" in\tthe police's own words\n", Evidence: []Evidence{
+			{Kind: "text", Field: "rationale", Text: "Victim is ‘streetwise’ \\ wayward \x01 <b>&</b> \u2028 end"},
+			{Kind: "record", ID: "01a21e24-3f4e-7508-90e2-601a85efca67"},
+		}},
+		{Rule: RuleNFAOutcome, Weight: 2, Says: "bad \xff byte"},
+	}
+	var got []Reason
+	if err := json.Unmarshal(appendReasons(nil, rs), &got); err != nil {
+		t.Fatalf("the hand-written JSON does not parse: %v\n%s", err, appendReasons(nil, rs))
+	}
+	want := slices.Clone(rs)
+	want[1].Says = "bad \ufffd byte"
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("read back %+v, want %+v", got, want)
+	}
+	if string(appendReasons(nil, nil)) != "[]" {
+		t.Fatalf("no reasons: %s", appendReasons(nil, nil))
+	}
+}
+
+func TestACaseNoExportHoldsIsReferredByFormWithItsVictimSealed(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, storetest.SQLite(t))
+	form := Form{CrimeRef: "13/PAPER/1", OffenceCodes: []string{"19d"}, OffenceFrom: pole.YearOnly(2009), Recorded: pole.Date(2009, 6, 1),
+		OutcomeType: 18, OutcomeDate: pole.Date(2009, 9, 1), Rationale: "No suspect identified.", Narrative: "She gave the registration KX09 ABC.",
+		Reason: "found in a paper file", People: []FormPerson{
+			{Role: pole.RoleVictim, Forename: "Amy", Surname: "Oakhanger", DOB: pole.Date(1995, 2, 3), Vulnerabilities: []string{"looked_after"},
+				Events: []FormEvent{{Type: "victim_account", Date: pole.Date(2009, 6, 2)}}},
+			{Role: pole.RoleSuspect, Forename: "Imran", Surname: "Brightwater", Phones: []string{"07700 900123"}, Vehicles: []string{"kx09 abc"}},
+		}}
+	sup := o.as(pole.RoleForceSupervisor)
+	r, err := o.desk.ReferForm(ctx, sup, form)
+	if err != nil || r.Force != "west-yorkshire" || r.CrimeRef != "13/PAPER/1" || r.State != pole.ReviewReferred {
+		t.Fatalf("refer by form: %+v (%v)", r, err)
+	}
+	victims, _, err := o.st.FindMentions(ctx, pole.MentionFilter{CaseID: r.CaseID, Role: pole.RoleVictim})
+	if err != nil || len(victims) != 1 || victims[0].Surname != "" || victims[0].Pseudonym == "" {
+		t.Fatalf("the form's victim is not sealed: %+v (%v)", victims, err)
+	}
+	suspects, _, _ := o.st.FindMentions(ctx, pole.MentionFilter{CaseID: r.CaseID, Role: pole.RoleSuspect})
+	if len(suspects) != 1 || suspects[0].Phones[0] != "+447700900123" || suspects[0].Vehicles[0] != "KX09ABC" {
+		t.Fatalf("the form's suspect: %+v", suspects)
+	}
+	src, err := o.st.FindSourceByID(ctx, suspects[0].SourceID)
+	if err != nil || src.System != "referral form" || src.LoadedBy != sup.Login {
+		t.Fatalf("the form's source: %+v (%v)", src, err)
+	}
+	if _, err := o.desk.Triage(ctx, o.as(pole.RoleNationalAnalyst), nil); err != nil {
+		t.Fatal(err)
+	}
+	d, err := o.desk.Find(ctx, o.as(pole.RoleNationalReviewer), r.ID)
+	if err != nil || !slices.ContainsFunc(d.Triage.Reasons, func(x Reason) bool { return x.Rule == RuleNamedSuspect18 }) {
+		t.Fatalf("the form's case triaged: %+v (%v)", d, err)
+	}
+	// The same form again, a charged case, a form naming no victim, a bad
+	// date, and another force's case are all refused.
+	if _, err := o.desk.ReferForm(ctx, sup, form); pole.ErrorCode(err) != pole.ECONFLICT {
+		t.Errorf("the same form again: got %v, want ECONFLICT", err)
+	}
+	charged := form
+	charged.CrimeRef, charged.OutcomeType = "13/PAPER/2", 1
+	if _, err := o.desk.ReferForm(ctx, sup, charged); pole.ErrorField(err) != "outcome_type" {
+		t.Errorf("a charged case: got %v, want EINVALID on outcome_type", err)
+	}
+	novictim := form
+	novictim.CrimeRef, novictim.People = "13/PAPER/3", form.People[1:]
+	if _, err := o.desk.ReferForm(ctx, sup, novictim); pole.ErrorField(err) != "people" {
+		t.Errorf("no victim: got %v, want EINVALID on people", err)
+	}
+	badphone := form
+	badphone.CrimeRef = "13/PAPER/4"
+	badphone.People = []FormPerson{form.People[0], {Role: pole.RoleSuspect, Phones: []string{"not a number"}}}
+	if _, err := o.desk.ReferForm(ctx, sup, badphone); pole.ErrorField(err) != "people[1].phones" {
+		t.Errorf("a bad phone: got %v, want EINVALID on people[1].phones", err)
+	}
+	other := form
+	other.CrimeRef, other.Force = "13/PAPER/5", "lancashire"
+	if _, err := o.desk.ReferForm(ctx, sup, other); pole.ErrorCode(err) != pole.EFORBIDDEN {
+		t.Errorf("another force's case: got %v, want EFORBIDDEN", err)
 	}
 }
