@@ -1,0 +1,274 @@
+// Package web serves caselink over HTTP: today the JSON API of the
+// historic-case review; the pages of the web interface come next.
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/caselink/caselink/internal/access"
+	"github.com/caselink/caselink/internal/audit"
+	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/review"
+	"github.com/caselink/caselink/internal/store"
+)
+
+// PurposeHeader carries the purpose the audit log records for a request
+// (DPA 2018 s62). A request that gives none is recorded with the purpose
+// of its route: the review's own work, or deconfliction.
+const (
+	PurposeHeader        = "X-Caselink-Purpose"
+	ReviewPurpose        = "historic case review"
+	DeconflictionPurpose = "deconfliction"
+)
+
+// maxPurpose is the longest purpose a request may give, in bytes.
+const maxPurpose = 500
+
+// api is the JSON API's state: what every handler acts through.
+type api struct {
+	st    *store.Store // for the pages to come; the API reaches data only through desk and guard
+	desk  *review.Desk
+	guard *access.Guard
+	auth  *access.Authenticator
+	rec   access.Recorder
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// NewAPI is the JSON API. Every request acts for the holder of an API token
+// (Authorization: Bearer clk_...), and every route goes through the review
+// desk, so through the access policy and the audit log. rec is the audit
+// log the guard records to: a refused token is recorded there, as the
+// command line records one. log receives a line per request and the detail
+// of every internal error, which the client is never shown.
+//
+// Every response is JSON with the security headers of securityHeaders, and
+// a browser's cross-origin request that would change something is refused
+// (http.CrossOriginProtection), though API clients use bearer tokens, so
+// that a page elsewhere cannot make a signed-in browser act.
+func NewAPI(st *store.Store, desk *review.Desk, guard *access.Guard, auth *access.Authenticator, rec access.Recorder, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	a := &api{st: st, desk: desk, guard: guard, auth: auth, rec: rec, log: log, now: time.Now}
+	mux := http.NewServeMux()
+	methods := map[string][]string{} // path pattern → its methods, for 405's Allow
+	handle := func(method, path string, h http.HandlerFunc) {
+		mux.HandleFunc(method+" "+path, h)
+		methods[path] = append(methods[path], method)
+	}
+
+	handle("GET", "/healthz", a.health)
+
+	handle("GET", "/api/reviews", a.acting(ReviewPurpose, a.listReviews))
+	handle("GET", "/api/reviews/{id}", a.acting(ReviewPurpose, a.showReview))
+	handle("POST", "/api/referrals", a.acting(ReviewPurpose, a.refer))
+	handle("POST", "/api/triage", a.acting(ReviewPurpose, a.triage))
+	handle("POST", "/api/reviews/{id}/start", a.acting(ReviewPurpose, a.start))
+	handle("POST", "/api/reviews/{id}/answers", a.acting(ReviewPurpose, a.answer))
+	handle("POST", "/api/reviews/{id}/submit", a.acting(ReviewPurpose, a.submit))
+	handle("POST", "/api/reviews/{id}/decision", a.acting(ReviewPurpose, a.decide))
+	handle("POST", "/api/reviews/{id}/send-back", a.acting(ReviewPurpose, a.sendBack))
+	handle("POST", "/api/reviews/{id}/conclusion", a.acting(ReviewPurpose, a.conclude))
+
+	handle("GET", "/api/actions", a.acting(ReviewPurpose, a.listActions))
+	handle("POST", "/api/reviews/{id}/actions", a.acting(ReviewPurpose, a.raise))
+	handle("POST", "/api/actions/{id}/allocate", a.acting(ReviewPurpose, a.allocate))
+	handle("POST", "/api/actions/{id}/result", a.acting(ReviewPurpose, a.result))
+	handle("POST", "/api/actions/{id}/file", a.acting(ReviewPurpose, a.file))
+
+	handle("GET", "/api/victim-updates", a.acting(ReviewPurpose, a.listVictimUpdates))
+	handle("POST", "/api/victim-updates/{id}/told", a.acting(ReviewPurpose, a.told))
+	handle("PUT", "/api/victims/{record_id}/contact", a.acting(ReviewPurpose, a.contact))
+
+	handle("POST", "/api/interests", a.acting(DeconflictionPurpose, a.registerInterest))
+	handle("GET", "/api/interests", a.acting(DeconflictionPurpose, a.listInterests))
+	handle("GET", "/api/notices", a.acting(DeconflictionPurpose, a.listNotices))
+
+	// A known path asked with another method is 405 with Allow; any other
+	// path is 404; both in JSON, not the mux's plain text.
+	for path, ms := range methods {
+		if slices.Contains(ms, "GET") {
+			ms = append(ms, "HEAD")
+		}
+		slices.Sort(ms)
+		allow := strings.Join(slices.Compact(ms), ", ")
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			a.writeError(w, r, &requestError{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
+				msg: fmt.Sprintf("%s is not allowed here; allowed: %s", r.Method, allow)})
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		a.writeError(w, r, &requestError{status: http.StatusNotFound, code: pole.ENOTFOUND, msg: "no such route: see docs/api.md"})
+	})
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.writeError(w, r, &requestError{status: http.StatusForbidden, code: pole.EFORBIDDEN,
+			msg: "a cross-origin request from a browser may not change anything"})
+	}))
+	return securityHeaders(a.logRequests(a.recoverPanics(cop.Handler(mux))))
+}
+
+// securityHeaders sets on every response, whatever answers it, what keeps
+// a browser from sniffing, caching, framing or leaking it.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "no-store")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusWriter remembers the status a handler answered with.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs one line per request: no query string (it may name
+// people's logins) and no body.
+func (a *api) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		a.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status), slog.Duration("took", time.Since(start)), slog.String("from", clientAddress(r)))
+	})
+}
+
+// recoverPanics answers a handler's panic as an internal error, logged,
+// rather than a dropped connection.
+func (a *api) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			a.writeError(w, r, fmt.Errorf("panic: %v", v))
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// health is GET /healthz: the process answers. It asks nothing of the
+// database: the store offers no cheap ping (SchemaVersion goes through
+// the migrator on SQLite's one writer connection), and an unauthenticated
+// probe must not queue behind writes.
+func (a *api) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// actingFunc is a route that acts for the token's holder: it answers
+// itself, or returns the error for writeError to answer.
+type actingFunc func(w http.ResponseWriter, r *http.Request, rq access.Request) error
+
+// acting authenticates the request's API token and gives h the access
+// request of its holder, with the purpose the request gives (or def).
+func (a *api) acting(def string, h actingFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, err := a.principal(w, r)
+		if err == nil {
+			var purpose string
+			if purpose, err = purposeOf(r, def); err == nil {
+				err = h(w, r, access.Request{Principal: p, Purpose: purpose, Origin: clientAddress(r)})
+			}
+		}
+		if err != nil {
+			a.writeError(w, r, err)
+		}
+	}
+}
+
+// principal is who the request's bearer token acts for. A token refused
+// is recorded in the audit log, as the command line records one, before
+// the answer.
+func (a *api) principal(w http.ResponseWriter, r *http.Request) (access.Principal, error) {
+	h := r.Header.Get("Authorization")
+	scheme, token, _ := strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	if h == "" || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return access.Principal{}, pole.Errorf(pole.EUNAUTHORIZED, "send your API token: Authorization: Bearer clk_... (issue yourself one with 'caselink user token YOUR_LOGIN')")
+	}
+	u, scopes, err := a.auth.Token(r.Context(), token)
+	if err != nil {
+		if pole.ErrorCode(err) != pole.EUNAUTHORIZED {
+			return access.Principal{}, err
+		}
+		if rerr := a.rec.Record(r.Context(), audit.Entry{Actor: "anonymous", Action: audit.LoginFailed, Origin: clientAddress(r),
+			Outcome: audit.Denied, Detail: "API token refused"}); rerr != nil {
+			return access.Principal{}, pole.E("web.principal", fmt.Errorf("recording a refused API token: %w", rerr))
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="caselink", error="invalid_token"`)
+		return access.Principal{}, err
+	}
+	p := access.PrincipalOf(u)
+	p.Token, p.Scopes = true, scopes
+	return p, nil
+}
+
+// purposeOf is the purpose a request gives in PurposeHeader, or def.
+func purposeOf(r *http.Request, def string) (string, error) {
+	vals := r.Header.Values(PurposeHeader)
+	if len(vals) > 1 {
+		return "", badRequest(PurposeHeader, "give one purpose, not %d", len(vals))
+	}
+	if len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+		return def, nil
+	}
+	p := strings.TrimSpace(vals[0])
+	switch {
+	case len(p) > maxPurpose:
+		return "", badRequest(PurposeHeader, "longer than %d bytes", maxPurpose)
+	case !utf8.ValidString(p):
+		return "", badRequest(PurposeHeader, "not valid UTF-8")
+	case strings.ContainsFunc(p, unicode.IsControl):
+		return "", badRequest(PurposeHeader, "holds a control character")
+	}
+	return p, nil
+}
+
+// clientAddress is where a request came from, as the audit log's "from
+// where": the address of the peer that connected. Behind a proxy that is
+// the proxy; no forwarded header is believed.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
