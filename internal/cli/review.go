@@ -3,14 +3,19 @@ package cli
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/caselink/caselink/internal/linkage/linkrun"
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/review"
 )
@@ -39,12 +44,17 @@ func reviewPurposeFlag(fs *flag.FlagSet) *string {
 
 const referUsage = `Usage: caselink refer [--db DSN] [--reason TEXT] CASE_ID...
        caselink refer --closed [--force FORCE] [--db DSN] [--reason TEXT]
+       caselink refer --form FILE [--db DSN]
 
 Refer closed cases for review: the cases named, or with --closed every case
 within your reach closed without a charge and not yet referred (of one force
-with --force). A case referred twice is refused; a case whose victim is
-linked to a victim in a case another force referred is marked as such, and
-that force is told.`
+with --force), or with --form a case no export holds, from a referral form
+(JSON: force, crime_ref, offence_codes, offence_from, recorded, outcome_type,
+outcome_date, decision_maker, closure_rationale, narrative, flags, reason, and
+people, each with role, forename, surname, aliases, dob, sex, phones,
+vehicles, vulnerabilities and events of type and date). A case referred twice
+is refused; a case whose victim is linked to a victim in a case another force
+referred is marked as such, and that force is told.`
 
 func runRefer(ctx context.Context, m *Main, args []string) (err error) {
 	fs := m.flags("refer")
@@ -54,13 +64,26 @@ func runRefer(ctx context.Context, m *Main, args []string) (err error) {
 	reason := fs.String("reason", "", "why the case is referred")
 	closed := fs.Bool("closed", false, "refer every case within reach closed without a charge")
 	force := fs.String("force", "", "with --closed: one force's cases only")
+	formFile := fs.String("form", "", "refer the case on this referral form (JSON)")
 	ids, err := m.parseWithArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if *closed == (len(ids) > 0) {
+	ways := 0
+	for _, given := range []bool{*closed, len(ids) > 0, *formFile != ""} {
+		if given {
+			ways++
+		}
+	}
+	if ways != 1 {
 		fs.Usage()
-		return pole.Invalid("arguments", "give case ids, or --closed, not both")
+		return pole.Invalid("arguments", "give case ids, --closed or --form: one of them")
+	}
+	var form review.Form
+	if *formFile != "" {
+		if form, err = readForm(*formFile); err != nil {
+			return err
+		}
 	}
 	x, desk, err := m.desk(ctx, db)
 	if err != nil {
@@ -68,6 +91,17 @@ func runRefer(ctx context.Context, m *Main, args []string) (err error) {
 	}
 	defer closeSession(x, &err)
 	rq := x.request(*purpose)
+	if *formFile != "" {
+		r, err := desk.ReferForm(ctx, rq, form)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.stdout, "referred case %s (%s) from the form: review %s\n", r.CrimeRef, r.Force, r.ID)
+		if r.DuplicateOf != "" {
+			fmt.Fprintf(m.stdout, "  %s (referral %s); that force has been told\n", r.DuplicateWhy, r.DuplicateOf)
+		}
+		return nil
+	}
 	if *closed {
 		n, err := desk.ReferClosed(ctx, rq, *force, *reason)
 		if err != nil {
@@ -129,6 +163,7 @@ func runTriage(ctx context.Context, m *Main, args []string) (err error) {
 		return err
 	}
 	defer closeSession(x, &err)
+	batchMemory(review.BatchGCPercent)
 	sum, err := desk.Triage(ctx, x.request(*purpose), rules)
 	if err != nil {
 		return err
@@ -474,4 +509,32 @@ func writeDetail(w io.Writer, d *review.Detail, asJSON bool) error {
 		fmt.Fprintf(w, "  %s %s → %s by %s %s\n", t.At.Format(time.RFC3339), orDash(string(t.From)), t.To, t.By, t.Note)
 	}
 	return nil
+}
+
+// batchMemory lets a command that holds a whole data set in memory collect
+// less often (GOGC gc), under the memory limit linkage runs with, unless
+// GOGC or GOMEMLIMIT were given.
+func batchMemory(gc int) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gc)
+	}
+	if limit := debug.SetMemoryLimit(-1); limit == math.MaxInt64 {
+		debug.SetMemoryLimit(linkrun.MemoryLimit)
+	}
+}
+
+// readForm reads a referral form, refusing fields it does not know.
+func readForm(path string) (review.Form, error) {
+	var f review.Form
+	file, err := os.Open(path)
+	if err != nil {
+		return f, pole.Invalid("form", "%v", err)
+	}
+	defer file.Close()
+	dec := json.NewDecoder(io.LimitReader(file, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return f, pole.Invalid("form", "%s: %v", path, err)
+	}
+	return f, nil
 }
