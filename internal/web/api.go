@@ -41,6 +41,8 @@ type api struct {
 	rec   access.Recorder
 	log   *slog.Logger
 	now   func() time.Time
+	// refusals counts refused tokens per address, to slow guessing.
+	refusals *refusals
 }
 
 // NewAPI is the JSON API. Every request acts for the holder of an API token
@@ -59,6 +61,7 @@ func NewAPI(st *store.Store, desk *review.Desk, guard *access.Guard, auth *acces
 		log = slog.New(slog.DiscardHandler)
 	}
 	a := &api{st: st, desk: desk, guard: guard, auth: auth, rec: rec, log: log, now: time.Now}
+	a.refusals = newRefusals(a.now)
 	mux := http.NewServeMux()
 	methods := map[string][]string{} // path pattern → its methods, for 405's Allow
 	handle := func(method, path string, h http.HandlerFunc) {
@@ -224,11 +227,22 @@ func (a *api) principal(w http.ResponseWriter, r *http.Request) (access.Principa
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return access.Principal{}, pole.Errorf(pole.EUNAUTHORIZED, "send your API token: Authorization: Bearer clk_... (issue yourself one with 'caselink user token YOUR_LOGIN')")
 	}
+	addr := clientAddress(r)
+	if until, first, yes := a.refusals.blocked(addr); yes {
+		if first {
+			if rerr := a.rec.Record(r.Context(), audit.Entry{Actor: "anonymous", Action: audit.LoginFailed, Origin: addr,
+				Outcome: audit.Denied, Detail: "API token refusals from this address throttled until " + until.UTC().Format(time.RFC3339)}); rerr != nil {
+				return access.Principal{}, pole.E("web.principal", fmt.Errorf("recording throttled API tokens: %w", rerr))
+			}
+		}
+		return access.Principal{}, &throttledError{until: until}
+	}
 	u, scopes, err := a.auth.Token(r.Context(), token)
 	if err != nil {
 		if pole.ErrorCode(err) != pole.EUNAUTHORIZED {
 			return access.Principal{}, err
 		}
+		a.refusals.refused(addr)
 		if rerr := a.rec.Record(r.Context(), audit.Entry{Actor: "anonymous", Action: audit.LoginFailed, Origin: clientAddress(r),
 			Outcome: audit.Denied, Detail: "API token refused"}); rerr != nil {
 			return access.Principal{}, pole.E("web.principal", fmt.Errorf("recording a refused API token: %w", rerr))

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -801,5 +802,30 @@ func TestTheAPIRecordsThePurposeGivenAndTheClientsAddress(t *testing.T) {
 	bad := o.send(t, o.tokens[pole.RoleNationalReviewer], "GET", "/api/reviews", nil, web.PurposeHeader, strings.Repeat("why ", 200))
 	if bad.status != http.StatusBadRequest || bad.err(t).Error.Field != web.PurposeHeader {
 		t.Fatalf("a purpose of 800 bytes: got %d %s, want 400 on %s", bad.status, bad.body, web.PurposeHeader)
+	}
+}
+
+func TestAnAddressSendingRefusedTokensIsSlowedAndTheLogNotFlooded(t *testing.T) {
+	o := newOffice(t)
+	before := loginFailures(t, o.st, "127.0.0.1")
+	bad := "clk_" + strings.Repeat("B", 43)
+	for i := range 10 {
+		if got := o.send(t, bad, "GET", "/api/reviews", nil); got.status != http.StatusUnauthorized {
+			t.Fatalf("refused token %d: got %d, want 401", i+1, got.status)
+		}
+	}
+	for i := range 3 {
+		got := o.send(t, bad, "GET", "/api/reviews", nil)
+		retry, _ := strconv.Atoi(got.header.Get("Retry-After"))
+		if got.status != http.StatusTooManyRequests || retry < 1 || retry > 61 || got.err(t).Error.Code != "too_many_requests" {
+			t.Fatalf("refused token %d past the limit: got %d Retry-After %q %s, want 429 within a minute", 11+i, got.status, got.header.Get("Retry-After"), got.body)
+		}
+	}
+	// Even a good token waits out the window from that address.
+	if got := o.as(t, pole.RoleNationalReviewer, "GET", "/api/reviews", nil); got.status != http.StatusTooManyRequests {
+		t.Fatalf("a good token from a throttled address: got %d, want 429", got.status)
+	}
+	if got := loginFailures(t, o.st, "127.0.0.1"); got != before+11 {
+		t.Fatalf("%d entries in the audit log, want the ten refusals and one saying the address is throttled", got-before)
 	}
 }

@@ -55,6 +55,11 @@ type errorJSON struct {
 // (and any error caselink does not know) is logged with its detail and a
 // reference, and the client is given only the reference.
 func (a *api) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var te *throttledError
+	if errors.As(err, &te) {
+		writeThrottled(w, te, a.now())
+		return
+	}
 	var re *requestError
 	if errors.As(err, &re) {
 		writeJSON(w, re.status, errorBody{Error: errorJSON{Code: re.code, Message: re.msg, Field: re.field}})
