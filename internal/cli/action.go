@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -24,18 +25,9 @@ Subcommands:
   list [--review ID] [--force F] [--owner LOGIN] [--overdue] [--json]`
 
 func runAction(ctx context.Context, m *Main, args []string) (err error) {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		fmt.Fprintln(m.stdout, actionUsage)
-		if len(args) == 0 {
-			return pole.Invalid("command", "action needs a subcommand")
-		}
-		return nil
-	}
-	sub := args[0]
-	switch sub {
-	case "raise", "allocate", "result", "file", "list":
-	default:
-		return pole.Invalid("command", "unknown action subcommand %q", sub)
+	sub, err := m.subcommand("action", actionUsage, args, "raise", "allocate", "result", "file", "list")
+	if sub == "" {
+		return err
 	}
 	fs := m.flags("action")
 	fs.Usage = func() { fmt.Fprintln(fs.Output(), actionUsage); fs.PrintDefaults() }
@@ -122,18 +114,9 @@ Subcommands:
   contact RECORD_ID [--method M] [--named-contact NAME] [--enhanced] [--opted-out]`
 
 func runVictim(ctx context.Context, m *Main, args []string) (err error) {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		fmt.Fprintln(m.stdout, victimUsage)
-		if len(args) == 0 {
-			return pole.Invalid("command", "victim needs a subcommand")
-		}
-		return nil
-	}
-	sub := args[0]
-	switch sub {
-	case "dates", "told", "contact":
-	default:
-		return pole.Invalid("command", "unknown victim subcommand %q", sub)
+	sub, err := m.subcommand("victim", victimUsage, args, "dates", "told", "contact")
+	if sub == "" {
+		return err
 	}
 	fs := m.flags("victim")
 	fs.Usage = func() { fmt.Fprintln(fs.Output(), victimUsage); fs.PrintDefaults() }
@@ -223,18 +206,9 @@ Subcommands:
   notices     who outside your force reached for its records or shares its interests`
 
 func runInterest(ctx context.Context, m *Main, args []string) (err error) {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		fmt.Fprintln(m.stdout, interestUsage)
-		if len(args) == 0 {
-			return pole.Invalid("command", "interest needs a subcommand")
-		}
-		return nil
-	}
-	sub := args[0]
-	switch sub {
-	case "add", "list", "notices":
-	default:
-		return pole.Invalid("command", "unknown interest subcommand %q", sub)
+	sub, err := m.subcommand("interest", interestUsage, args, "add", "list", "notices")
+	if sub == "" {
+		return err
 	}
 	fs := m.flags("interest")
 	fs.Usage = func() { fmt.Fprintln(fs.Output(), interestUsage); fs.PrintDefaults() }
@@ -289,4 +263,21 @@ func runInterest(ctx context.Context, m *Main, args []string) (err error) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n.CreatedAt.Format("2006-01-02 15:04"), n.FromForce, n.FromLogin, n.RecordKind, n.RecordID, n.Reason)
 	}
 	return tw.Flush()
+}
+
+// subcommand reads the subcommand a command with subcommands is given: with
+// none, or --help, it prints usage and returns "" (an error for none); one
+// not among known is EINVALID.
+func (m *Main) subcommand(name, usage string, args []string, known ...string) (string, error) {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		fmt.Fprintln(m.stdout, usage)
+		if len(args) == 0 {
+			return "", pole.Invalid("command", "%s needs a subcommand (%s)", name, strings.Join(known, ", "))
+		}
+		return "", nil
+	}
+	if !slices.Contains(known, args[0]) {
+		return "", pole.Invalid("command", "unknown %s subcommand %q (%s)", name, args[0], strings.Join(known, ", "))
+	}
+	return args[0], nil
 }

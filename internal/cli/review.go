@@ -195,20 +195,14 @@ Subcommands:
                             the reinvestigation's outcome`
 
 func runReview(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		fmt.Fprintln(m.stdout, reviewUsage)
-		if len(args) == 0 {
-			return pole.Invalid("command", "review needs a subcommand")
-		}
-		return nil
+	sub, err := m.subcommand("review", reviewUsage, args, "list", "show", "start", "answer", "submit", "decide", "send-back", "conclude")
+	if sub == "" {
+		return err
 	}
-	switch args[0] {
-	case "list":
+	if sub == "list" {
 		return runReviewList(ctx, m, args[1:])
-	case "show", "start", "answer", "submit", "decide", "send-back", "conclude":
-		return runReviewStep(ctx, m, args[0], args[1:])
 	}
-	return pole.Invalid("command", "unknown review subcommand %q", args[0])
+	return runReviewStep(ctx, m, sub, args[1:])
 }
 
 func runReviewList(ctx context.Context, m *Main, args []string) (err error) {

@@ -47,30 +47,12 @@ func LoadFacts(ctx context.Context, st *store.Store, referrals []store.Referral)
 			return err
 		},
 		func() error {
-			// The person records, the most of what is read, in two halves
-			// read at once.
-			cuts, err := st.MentionSplits(ctx, 2)
-			if err != nil {
-				return err
+			for m, err := range st.ScanPeopleForTriage(ctx) {
+				if err != nil {
+					return err
+				}
+				people = append(people, m)
 			}
-			bounds := append(append([]string{""}, cuts...), "")
-			halves := make([][]*pole.Mention, len(bounds)-1)
-			var fns []func() error
-			for i := range halves {
-				fns = append(fns, func() error {
-					for m, err := range st.ScanPeopleForTriage(ctx, bounds[i], bounds[i+1]) {
-						if err != nil {
-							return err
-						}
-						halves[i] = append(halves[i], m)
-					}
-					return nil
-				})
-			}
-			if err := parallel(fns...); err != nil {
-				return err
-			}
-			people = slices.Concat(halves...)
 			return nil
 		},
 	)

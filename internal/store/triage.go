@@ -9,46 +9,17 @@ import (
 	"github.com/caselink/caselink/internal/pole"
 )
 
-// MentionSplits returns the ids that cut the person records, in id order,
-// into n parts of about the same size: n-1 ids, fewer if there are fewer
-// records.
-func (s *Store) MentionSplits(ctx context.Context, n int) ([]string, error) {
-	const op = "store.MentionSplits"
-	var total int
-	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM mentions").Scan(&total); err != nil {
-		return nil, pole.E(op, err)
-	}
-	var cuts []string
-	for k := 1; k < n && total >= n; k++ {
-		var id string
-		err := s.r.QueryRowContext(ctx, s.eng.rebind("SELECT id FROM mentions ORDER BY id LIMIT 1 OFFSET ?"), k*total/n).Scan(&id)
-		if err != nil {
-			return nil, pole.E(op, err)
-		}
-		cuts = append(cuts, id)
-	}
-	return cuts, nil
-}
-
-// ScanPeopleForTriage streams the person records whose ids are from from
-// (inclusive) to to (exclusive; "" for no bound) with only what triage
+// ScanPeopleForTriage streams every person record with only what triage
 // reads: id, case, role, force, record id, names, date of birth,
 // vulnerabilities and pseudonym. A sealed record's date of birth is opened
 // (to work out the age at the offence); its names stay sealed.
-func (s *Store) ScanPeopleForTriage(ctx context.Context, from, to string) iter.Seq2[*pole.Mention, error] {
+func (s *Store) ScanPeopleForTriage(ctx context.Context) iter.Seq2[*pole.Mention, error] {
 	const op = "store.ScanPeopleForTriage"
 	return func(yield func(*pole.Mention, error) bool) {
-		var w where
-		if from != "" {
-			w.add("m.id >= ?", from)
-		}
-		if to != "" {
-			w.add("m.id < ?", to)
-		}
-		rows, err := s.r.QueryContext(ctx, s.eng.rebind(`SELECT m.id, m.case_id, m.record_id, m.role, m.forename, m.surname, m.name_as_written, m.dob,
+		rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.case_id, m.record_id, m.role, m.forename, m.surname, m.name_as_written, m.dob,
 			m.vulnerabilities, m.pseudonym, m.version, s.force, vi.key_id, vi.sealed
 			FROM mentions m JOIN sources s ON s.id = m.source_id
-			LEFT JOIN victim_identities vi ON vi.mention_id = m.id AND vi.version = m.version`+w.String()), w.args...)
+			LEFT JOIN victim_identities vi ON vi.mention_id = m.id AND vi.version = m.version`)
 		if err != nil {
 			yield(nil, pole.E(op, err))
 			return
