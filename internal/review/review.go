@@ -191,8 +191,10 @@ func (d *Desk) Triage(ctx context.Context, rq access.Request, given *Rules) (Tri
 		err   error
 	}
 	ready := make(chan loaded, 1)
+	loadCtx, stopLoading := context.WithCancel(ctx) // a failed write stops the reads
+	defer stopLoading()
 	go func() {
-		f, err := LoadFacts(ctx, d.st, referrals)
+		f, err := LoadFacts(loadCtx, d.st, referrals)
 		ready <- loaded{f, err}
 	}()
 	scores := func(yield func(store.TriageScore, error) bool) {
