@@ -10,6 +10,7 @@ import (
 
 	"github.com/caselink/caselink/internal/calendar"
 	"github.com/caselink/caselink/internal/pole"
+	"github.com/caselink/caselink/internal/web"
 )
 
 const actionUsage = `Usage: caselink action SUBCOMMAND [flags]
@@ -72,7 +73,7 @@ func runAction(ctx context.Context, m *Main, args []string) (err error) {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(m.stdout, list)
+			return writeJSON(m.stdout, web.ActionsView(list))
 		}
 		tw := tabwriter.NewWriter(m.stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "DUE\tSTATE\tFORCE\tOWNER\tACTION\tVERSION\tTITLE")
@@ -161,7 +162,7 @@ func runVictim(ctx context.Context, m *Main, args []string) (err error) {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(m.stdout, list)
+			return writeJSON(m.stdout, web.VictimUpdatesView(list))
 		}
 		tw := tabwriter.NewWriter(m.stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "DEADLINE\tVICTIM\tFORCE\tDECISION\tTOLD\tUPDATE")

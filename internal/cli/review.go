@@ -18,6 +18,7 @@ import (
 	"github.com/caselink/caselink/internal/linkage/linkrun"
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/review"
+	"github.com/caselink/caselink/internal/web"
 )
 
 // reviewPurpose is the purpose recorded for the review's own work when a
@@ -266,11 +267,7 @@ func writeQueue(w io.Writer, format string, list []*pole.Review, total int) erro
 		cw.Flush()
 		return cw.Error()
 	case "json":
-		out := make([]reviewJSON, len(list))
-		for i, r := range list {
-			out[i] = toReviewJSON(r)
-		}
-		return writeJSON(w, map[string]any{"total": total, "reviews": out})
+		return writeJSON(w, web.QueueView(list, total))
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SCORE\tFORCE\tCASE\tSTATE\tREVIEW\tVERSION")
@@ -282,45 +279,6 @@ func writeQueue(w io.Writer, format string, list []*pole.Review, total int) erro
 	}
 	_, err := fmt.Fprintf(w, "%d of %d reviews\n", len(list), total)
 	return err
-}
-
-type reviewJSON struct {
-	ID              string                          `json:"id"`
-	CaseID          string                          `json:"case_id"`
-	CaseRef         string                          `json:"case_ref"`
-	Force           string                          `json:"force"`
-	State           pole.ReviewState                `json:"state"`
-	Score           int                             `json:"score"`
-	ScoredAt        *time.Time                      `json:"scored_at,omitempty"`
-	ReferredBy      string                          `json:"referred_by"`
-	ReferredAt      time.Time                       `json:"referred_at"`
-	Reason          string                          `json:"reason,omitempty"`
-	SameVictimAs    string                          `json:"same_victim_as,omitempty"`
-	SameVictimWhy   string                          `json:"same_victim_why,omitempty"`
-	Reviewer        string                          `json:"reviewer,omitempty"`
-	Checklist       map[string]pole.ChecklistAnswer `json:"checklist"`
-	Decision        string                          `json:"decision,omitempty"`
-	DecisionReasons string                          `json:"decision_reasons,omitempty"`
-	Outcome         string                          `json:"outcome,omitempty"`
-	OutcomeReasons  string                          `json:"outcome_reasons,omitempty"`
-	Version         int                             `json:"version"`
-	UpdatedBy       string                          `json:"updated_by"`
-	UpdatedAt       time.Time                       `json:"updated_at"`
-}
-
-func toReviewJSON(r *pole.Review) reviewJSON {
-	out := reviewJSON{ID: r.ID, CaseID: r.CaseID, CaseRef: r.CrimeRef, Force: r.Force, State: r.State, Score: r.Score,
-		ReferredBy: r.ReferredBy, ReferredAt: r.ReferredAt, Reason: r.Reason, SameVictimAs: r.DuplicateOf, SameVictimWhy: r.DuplicateWhy,
-		Reviewer: r.Reviewer, Checklist: r.Checklist, Decision: r.Decision, DecisionReasons: r.DecisionReasons,
-		Outcome: r.Outcome, OutcomeReasons: r.OutcomeReasons, Version: r.Version, UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt}
-	if !r.ScoredAt.IsZero() {
-		t := r.ScoredAt
-		out.ScoredAt = &t
-	}
-	if out.Checklist == nil {
-		out.Checklist = map[string]pole.ChecklistAnswer{}
-	}
-	return out
 }
 
 // repeated is a flag that may be given many times.
@@ -436,8 +394,7 @@ func parseAction(s string) (*pole.Action, error) {
 
 func writeDetail(w io.Writer, d *review.Detail, asJSON bool) error {
 	if asJSON {
-		return writeJSON(w, map[string]any{"review": toReviewJSON(d.Review), "triage": d.Triage, "rules": d.Rules,
-			"history": d.History, "actions": d.Actions, "victim_updates": d.VictimDates})
+		return writeJSON(w, web.DetailView(d))
 	}
 	r := d.Review
 	fmt.Fprintf(w, "review %s, version %d\ncase %s of %s (%s)\nstate %s", r.ID, r.Version, r.CrimeRef, r.Force, r.CaseID, r.State)

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strconv"
@@ -51,6 +52,32 @@ func TestTheReviewQueueListsReferredCasesByTriageScoreAsCSV(t *testing.T) {
 	out, _, err = run(t, reviewer, "review", "show", "--db", db, rows[1][0])
 	if err != nil || !strings.Contains(out, "triage score "+rows[1][score]) || !regexp.MustCompile(`\+\d+ +\w+: `).MatchString(out) {
 		t.Fatalf("review show: %v\n%s", err, out)
+	}
+	// --json speaks the API's shape.
+	out, _, err = run(t, reviewer, "review", "show", "--db", db, "--json", rows[1][0])
+	var detail struct {
+		Review struct {
+			CaseRef string `json:"case_ref"`
+			Version int    `json:"version"`
+		} `json:"review"`
+		Triage struct {
+			Reasons []struct {
+				Rule string `json:"rule"`
+			} `json:"reasons"`
+		} `json:"triage"`
+	}
+	if err != nil || json.Unmarshal([]byte(out), &detail) != nil || detail.Review.CaseRef != rows[1][ref] || detail.Review.Version < 1 || len(detail.Triage.Reasons) == 0 {
+		t.Fatalf("review show --json: %v\n%s", err, out)
+	}
+	out, _, err = run(t, reviewer, "review", "list", "--db", db, "--format", "json", "--limit", "2")
+	var queue struct {
+		Total   int `json:"total"`
+		Reviews []struct {
+			CaseRef string `json:"case_ref"`
+		} `json:"reviews"`
+	}
+	if err != nil || json.Unmarshal([]byte(out), &queue) != nil || queue.Total != referred || len(queue.Reviews) != 2 || queue.Reviews[0].CaseRef != rows[1][ref] {
+		t.Fatalf("review list --format json: %v\n%s", err, out)
 	}
 	// New linkage is new evidence: the link command scores them again.
 	out, _, err = run(t, analyst, "link", "--db", db)

@@ -44,10 +44,7 @@ func (a *api) listReviews(w http.ResponseWriter, r *http.Request, rq access.Requ
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, struct {
-		Total   int          `json:"total"`
-		Reviews []reviewJSON `json:"reviews"`
-	}{total, toReviews(list)})
+	writeJSON(w, http.StatusOK, QueueView(list, total))
 	return nil
 }
 
@@ -69,7 +66,7 @@ func (a *api) showReview(w http.ResponseWriter, r *http.Request, rq access.Reque
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toDetail(d))
+	writeJSON(w, http.StatusOK, DetailView(d))
 	return nil
 }
 
@@ -287,9 +284,7 @@ func (a *api) listActions(w http.ResponseWriter, r *http.Request, rq access.Requ
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, struct {
-		Actions []actionJSON `json:"actions"`
-	}{toActions(list)})
+	writeJSON(w, http.StatusOK, ActionsView(list))
 	return nil
 }
 
@@ -379,9 +374,7 @@ func (a *api) listVictimUpdates(w http.ResponseWriter, r *http.Request, rq acces
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, struct {
-		VictimUpdates []victimUpdateJSON `json:"victim_updates"`
-	}{toVictimUpdates(list)})
+	writeJSON(w, http.StatusOK, VictimUpdatesView(list))
 	return nil
 }
 

@@ -10,7 +10,48 @@ import (
 )
 
 // The API's answers, field by field: the domain types are never encoded
-// as they are, so that renaming a Go field never changes the API.
+// as they are, so that renaming a Go field never changes the API. The
+// command line's --json prints the same views (QueueView and the rest), so
+// that a script reads one shape from either.
+
+// each maps every element of list with f.
+func each[T, U any](list []T, f func(T) U) []U {
+	out := make([]U, len(list))
+	for i, v := range list {
+		out[i] = f(v)
+	}
+	return out
+}
+
+type queueJSON struct {
+	Total   int          `json:"total"`
+	Reviews []reviewJSON `json:"reviews"`
+}
+
+// QueueView is the review queue as the API answers it.
+func QueueView(list []*pole.Review, total int) any {
+	return queueJSON{Total: total, Reviews: each(list, toReview)}
+}
+
+// DetailView is one review with its triage, history, actions and victims'
+// deadlines, as the API answers it.
+func DetailView(d *review.Detail) any { return toDetail(d) }
+
+type actionsJSON struct {
+	Actions []actionJSON `json:"actions"`
+}
+
+// ActionsView is a list of actions as the API answers it.
+func ActionsView(list []*pole.Action) any { return actionsJSON{each(list, toAction)} }
+
+type victimUpdatesJSON struct {
+	VictimUpdates []victimUpdateJSON `json:"victim_updates"`
+}
+
+// VictimUpdatesView is a list of victims' deadlines as the API answers it.
+func VictimUpdatesView(list []*pole.VictimUpdate) any {
+	return victimUpdatesJSON{each(list, toVictimUpdate)}
+}
 
 type reviewJSON struct {
 	ID              string                `json:"id"`
@@ -49,14 +90,6 @@ func toReview(r *pole.Review) reviewJSON {
 		Version: r.Version, UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt.UTC()}
 	for item, a := range r.Checklist {
 		out.Checklist[item] = answerJSON{Answer: a.Answer, Note: a.Note}
-	}
-	return out
-}
-
-func toReviews(list []*pole.Review) []reviewJSON {
-	out := make([]reviewJSON, len(list))
-	for i, r := range list {
-		out[i] = toReview(r)
 	}
 	return out
 }
@@ -100,7 +133,7 @@ type transitionJSON struct {
 
 func toDetail(d *review.Detail) detailJSON {
 	out := detailJSON{Review: toReview(d.Review), History: make([]transitionJSON, len(d.History)),
-		Actions: toActions(d.Actions), VictimUpdates: toVictimUpdates(d.VictimDates)}
+		Actions: each(d.Actions, toAction), VictimUpdates: each(d.VictimDates, toVictimUpdate)}
 	if d.Triage != nil {
 		t := &triageJSON{Score: d.Triage.Score, Rules: d.Rules, Reasons: make([]reasonJSON, len(d.Triage.Reasons))}
 		for i, rs := range d.Triage.Reasons {
@@ -138,14 +171,6 @@ func toAction(a *pole.Action) actionJSON {
 		Due: a.Due.String(), Result: a.Result, RaisedBy: a.RaisedBy, RaisedAt: a.RaisedAt.UTC(), Version: a.Version, UpdatedAt: a.UpdatedAt.UTC()}
 }
 
-func toActions(list []*pole.Action) []actionJSON {
-	out := make([]actionJSON, len(list))
-	for i, a := range list {
-		out[i] = toAction(a)
-	}
-	return out
-}
-
 // victimUpdateJSON shows a victim by pseudonym; MentionID is their person
 // record, the id PUT /api/victims/{record_id}/contact takes.
 type victimUpdateJSON struct {
@@ -168,14 +193,6 @@ func toVictimUpdate(u *pole.VictimUpdate) victimUpdateJSON {
 	return victimUpdateJSON{ID: u.ID, ReviewID: u.ReviewID, MentionID: u.MentionID, Pseudonym: u.Pseudonym, Force: u.Force,
 		Decision: u.Decision, DecidedAt: u.DecidedAt.UTC(), Enhanced: u.Enhanced, Why: u.Why, Deadline: u.Deadline.UTC(),
 		ToldAt: timeOrNil(u.ToldAt), ToldBy: u.ToldBy, Method: u.Method}
-}
-
-func toVictimUpdates(list []*pole.VictimUpdate) []victimUpdateJSON {
-	out := make([]victimUpdateJSON, len(list))
-	for i, u := range list {
-		out[i] = toVictimUpdate(u)
-	}
-	return out
 }
 
 type contactJSON struct {
