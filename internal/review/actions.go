@@ -12,7 +12,7 @@ import (
 // Raise raises an action on a review for the force that holds the case.
 func (d *Desk) Raise(ctx context.Context, rq access.Request, reviewID string, a *pole.Action) error {
 	const op = "review.Raise"
-	r, err := d.authorize(ctx, rq, access.ActionRaise, reviewID)
+	r, _, err := d.authorize(ctx, rq, access.ActionRaise, reviewID)
 	if err != nil {
 		return pole.E(op, err)
 	}

@@ -308,7 +308,7 @@ type Detail struct {
 // (victim.contact), the victims' deadlines.
 func (d *Desk) Find(ctx context.Context, rq access.Request, id string) (*Detail, error) {
 	const op = "review.Find"
-	r, err := d.authorize(ctx, rq, access.ReviewRead, id)
+	r, team, err := d.authorize(ctx, rq, access.ReviewRead, id)
 	if err != nil {
 		return nil, pole.E(op, err)
 	}
@@ -332,10 +332,6 @@ func (d *Desk) Find(ctx context.Context, rq access.Request, id string) (*Detail,
 		return nil, pole.E(op, err)
 	}
 	// The victims' deadlines are for those who keep victims informed.
-	team, err := d.st.CaseTeam(ctx, r.CaseID)
-	if err != nil {
-		return nil, pole.E(op, err)
-	}
 	if !access.Decide(rq.Principal, access.VictimContact, access.Resource{Kind: "victim_update", Force: r.Force, Team: team}).Allowed {
 		return out, nil
 	}
@@ -349,27 +345,28 @@ func (d *Desk) Find(ctx context.Context, rq access.Request, id string) (*Detail,
 	return out, pole.E(op, d.guard.Note(ctx, rq, audit.Consultation, "mention", ids, string(access.VictimContact)))
 }
 
-// authorize reads a review and decides action a on it.
-func (d *Desk) authorize(ctx context.Context, rq access.Request, a access.Action, id string) (*pole.Review, error) {
+// authorize reads a review and decides action a on it; it returns the
+// review and the case team its case is kept to ("" for none).
+func (d *Desk) authorize(ctx context.Context, rq access.Request, a access.Action, id string) (*pole.Review, string, error) {
 	r, err := d.st.FindReviewByID(ctx, id)
 	if err != nil {
 		if pole.ErrorCode(err) == pole.ENOTFOUND {
 			// Not found for anyone, after the policy says whether they
 			// could have asked at all.
 			if _, derr := d.guard.AuthorizeList(ctx, rq, a, "review"); derr != nil {
-				return nil, derr
+				return nil, "", derr
 			}
 		}
-		return nil, err
+		return nil, "", err
 	}
 	team, err := d.st.CaseTeam(ctx, r.CaseID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := d.guard.Authorize(ctx, rq, a, access.Resource{Kind: "review", ID: r.ID, Force: r.Force, Team: team}); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return r, nil
+	return r, team, nil
 }
 
 // step is one move of the workflow: it reads the review, decides a, checks
@@ -377,7 +374,7 @@ func (d *Desk) authorize(ctx context.Context, rq access.Request, a access.Action
 // and writes it with what it brings, in one transaction, then records it.
 func (d *Desk) step(ctx context.Context, rq access.Request, a access.Action, id string, version int, from []pole.ReviewState,
 	apply func(r *pole.Review) (store.ReviewChange, error)) (*pole.Review, error) {
-	r, err := d.authorize(ctx, rq, a, id)
+	r, _, err := d.authorize(ctx, rq, a, id)
 	if err != nil {
 		return nil, err
 	}
