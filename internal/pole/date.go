@@ -215,3 +215,42 @@ func (d PartialDate) Before(o PartialDate) bool {
 	}
 	return d.Day != 0 && o.Day != 0 && d.Day < o.Day
 }
+
+// AgeRange is the youngest and oldest a person born on dob could be on
+// date at, where either date is partial; ok is false when either is
+// unknown.
+func AgeRange(dob, at PartialDate) (lo, hi int, ok bool) {
+	if dob.IsZero() || at.IsZero() {
+		return 0, 0, false
+	}
+	bornFirst, bornLast := dateSpan(dob)
+	atFirst, atLast := dateSpan(at)
+	lo, hi = age(bornLast, atFirst), age(bornFirst, atLast)
+	if lo < 0 {
+		lo = 0
+	}
+	if hi < lo {
+		return 0, 0, false
+	}
+	return lo, hi, true
+}
+
+type ymd struct{ y, m, d int }
+
+func dateSpan(p PartialDate) (ymd, ymd) {
+	switch p.Precision() {
+	case PrecisionYear:
+		return ymd{p.Year, 1, 1}, ymd{p.Year, 12, 31}
+	case PrecisionMonth:
+		return ymd{p.Year, p.Month, 1}, ymd{p.Year, p.Month, 31}
+	}
+	return ymd{p.Year, p.Month, p.Day}, ymd{p.Year, p.Month, p.Day}
+}
+
+func age(born, at ymd) int {
+	a := at.y - born.y
+	if at.m < born.m || at.m == born.m && at.d < born.d {
+		a--
+	}
+	return a
+}

@@ -73,3 +73,28 @@ func FuzzParsePartialDate(f *testing.F) {
 		}
 	})
 }
+
+func TestAgeRangeFromPartialDates(t *testing.T) {
+	for _, tc := range []struct {
+		dob, at PartialDate
+		lo, hi  int
+		ok      bool
+	}{
+		{Date(2000, 5, 6), Date(2013, 5, 5), 12, 12, true},
+		{Date(2000, 5, 6), Date(2013, 5, 6), 13, 13, true},
+		{YearOnly(2000), Date(2013, 5, 6), 12, 13, true},
+		{YearMonth(2000, 5), YearMonth(2013, 5), 12, 13, true},
+		{YearOnly(2000), YearOnly(2013), 12, 13, true},
+		{Date(2000, 5, 6), YearOnly(2018), 17, 18, true},
+		{PartialDate{}, Date(2013, 1, 1), 0, 0, false},
+		{Date(2014, 1, 1), Date(2013, 1, 1), 0, 0, false},
+	} {
+		lo, hi, ok := AgeRange(tc.dob, tc.at)
+		if lo != tc.lo || hi != tc.hi || ok != tc.ok {
+			t.Errorf("AgeRange(%s, %s) = %d, %d, %v; want %d, %d, %v", tc.dob, tc.at, lo, hi, ok, tc.lo, tc.hi, tc.ok)
+		}
+	}
+}
+
+// facts builds a case's facts for the rules: a victim born in 1999, a
+// suspect, both as given.

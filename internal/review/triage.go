@@ -213,7 +213,7 @@ func Score(f *Facts, rules Rules) Result {
 	var ageNote string
 	var ageEv []Evidence
 	for _, v := range victims {
-		lo, hi, ok := AgeRange(v.Mention.DOB, at)
+		lo, hi, ok := pole.AgeRange(v.Mention.DOB, at)
 		if !ok {
 			continue
 		}
@@ -416,7 +416,7 @@ func criminalised(c *pole.Case, victims []*Person, at pole.PartialDate) []Eviden
 			if e.Date.IsZero() {
 				continue
 			}
-			_, hi, ok := AgeRange(v.Mention.DOB, e.Date)
+			_, hi, ok := pole.AgeRange(v.Mention.DOB, e.Date)
 			during := !at.IsZero() && e.Date.Year >= at.Year-1 && (last.IsZero() || e.Date.Year <= last.Year+1)
 			if during || ok && hi < 18 {
 				ev = append(ev, Evidence{Kind: "event", ID: e.ID, Text: pseudonymOf(v.Mention) + ": " + strings.ReplaceAll(e.Type, "_", " ") + " " + e.Date.String()})
@@ -424,45 +424,6 @@ func criminalised(c *pole.Case, victims []*Person, at pole.PartialDate) []Eviden
 		}
 	}
 	return ev
-}
-
-// AgeRange is the youngest and oldest a person born on dob could be on
-// date at, where either date is partial; ok is false when either is
-// unknown.
-func AgeRange(dob, at pole.PartialDate) (lo, hi int, ok bool) {
-	if dob.IsZero() || at.IsZero() {
-		return 0, 0, false
-	}
-	bornFirst, bornLast := dateSpan(dob)
-	atFirst, atLast := dateSpan(at)
-	lo, hi = age(bornLast, atFirst), age(bornFirst, atLast)
-	if lo < 0 {
-		lo = 0
-	}
-	if hi < lo {
-		return 0, 0, false
-	}
-	return lo, hi, true
-}
-
-type ymd struct{ y, m, d int }
-
-func dateSpan(p pole.PartialDate) (ymd, ymd) {
-	switch p.Precision() {
-	case pole.PrecisionYear:
-		return ymd{p.Year, 1, 1}, ymd{p.Year, 12, 31}
-	case pole.PrecisionMonth:
-		return ymd{p.Year, p.Month, 1}, ymd{p.Year, p.Month, 31}
-	}
-	return ymd{p.Year, p.Month, p.Day}, ymd{p.Year, p.Month, p.Day}
-}
-
-func age(born, at ymd) int {
-	a := at.y - born.y
-	if at.m < born.m || at.m == born.m && at.d < born.d {
-		a--
-	}
-	return a
 }
 
 func describeAge(lo, hi int) string {

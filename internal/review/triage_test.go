@@ -18,30 +18,6 @@ import (
 	"github.com/caselink/caselink/internal/store/storetest"
 )
 
-func TestAgeRangeFromPartialDates(t *testing.T) {
-	for _, tc := range []struct {
-		dob, at pole.PartialDate
-		lo, hi  int
-		ok      bool
-	}{
-		{pole.Date(2000, 5, 6), pole.Date(2013, 5, 5), 12, 12, true},
-		{pole.Date(2000, 5, 6), pole.Date(2013, 5, 6), 13, 13, true},
-		{pole.YearOnly(2000), pole.Date(2013, 5, 6), 12, 13, true},
-		{pole.YearMonth(2000, 5), pole.YearMonth(2013, 5), 12, 13, true},
-		{pole.YearOnly(2000), pole.YearOnly(2013), 12, 13, true},
-		{pole.Date(2000, 5, 6), pole.YearOnly(2018), 17, 18, true},
-		{pole.PartialDate{}, pole.Date(2013, 1, 1), 0, 0, false},
-		{pole.Date(2014, 1, 1), pole.Date(2013, 1, 1), 0, 0, false},
-	} {
-		lo, hi, ok := AgeRange(tc.dob, tc.at)
-		if lo != tc.lo || hi != tc.hi || ok != tc.ok {
-			t.Errorf("AgeRange(%s, %s) = %d, %d, %v; want %d, %d, %v", tc.dob, tc.at, lo, hi, ok, tc.lo, tc.hi, tc.ok)
-		}
-	}
-}
-
-// facts builds a case's facts for the rules: a victim born in 1999, a
-// suspect, both as given.
 func facts(c pole.Case, victim, suspect *Person) *Facts {
 	if c.ID == "" {
 		c.ID = "c1"

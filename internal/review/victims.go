@@ -76,7 +76,7 @@ func (d *Desk) victimUpdates(ctx context.Context, r *pole.Review, decision strin
 // (sexual offences among them), vulnerable, or so recorded.
 func enhancedRights(c *pole.Case, m *pole.Mention, contact *pole.VictimContact, now time.Time) (bool, string) {
 	var why []string
-	if _, hi, ok := AgeRange(m.DOB, pole.Date(now.Year(), int(now.Month()), now.Day())); ok && hi < 18 {
+	if _, hi, ok := pole.AgeRange(m.DOB, pole.Date(now.Year(), int(now.Month()), now.Day())); ok && hi < 18 {
 		why = append(why, "under 18")
 	}
 	if slices.ContainsFunc(c.OffenceCodes, sexualOffence) {
