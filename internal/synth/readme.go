@@ -32,6 +32,8 @@ Ground truth (truth/...), each with a "# SYNTHETIC" comment line first:
   cases.csv     force,case_ref,closed_too_early,signals  signals separated by "|"
   defects.csv   source_file,row,field,reason       defects planted for ingest to quarantine;
                 row counts data rows from 1, after the banner and header lines
+  quality.csv   force,field,role,recorded_rate    how often each force's export records a field
+                (ethnicity_self, ethnicity_observed, nationality, dob) for suspects and victims
 `)
 	b.WriteString("\nThis run: seed " + strconv.FormatUint(seed, 10) + ", " + strconv.Itoa(sum.People) + " people, " +
 		strconv.Itoa(sum.Cases) + " cases, " + strconv.Itoa(sum.Mentions) + " person records.\n")

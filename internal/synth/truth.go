@@ -10,8 +10,8 @@ import (
 // person belongs to, which cases were closed too early and why, and which
 // rows carry planted defects.
 type truthFiles struct {
-	sum                               *Summary
-	mentions, persons, cases, defects *sink
+	sum                                        *Summary
+	mentions, persons, cases, defects, quality *sink
 }
 
 func newTruthFiles(out string, seed uint64, sum *Summary) (*truthFiles, error) {
@@ -25,6 +25,7 @@ func newTruthFiles(out string, seed uint64, sum *Summary) (*truthFiles, error) {
 		{&t.persons, "persons.csv", []string{"person_id", "group_id"}},
 		{&t.cases, "cases.csv", []string{"force", "case_ref", "closed_too_early", "signals"}},
 		{&t.defects, "defects.csv", []string{"source_file", "row", "field", "reason"}},
+		{&t.quality, "quality.csv", []string{"force", "field", "role", "recorded_rate"}},
 	}
 	for _, sp := range specs {
 		s, err := newSink(out, path.Join("truth", sp.name), ',', false)
@@ -43,7 +44,43 @@ func newTruthFiles(out string, seed uint64, sum *Summary) (*truthFiles, error) {
 			return nil, err
 		}
 	}
+	if err := t.plantedQuality(); err != nil {
+		return nil, err
+	}
 	return t, nil
+}
+
+// plantedQuality writes the rate at which each force's export records a
+// field for a role: what a data-quality measure over the exports should
+// find, before the few rows with planted defects are quarantined.
+func (t *truthFiles) plantedQuality() error {
+	for _, f := range forceSpecs {
+		for _, role := range []string{"suspect", "victim"} {
+			missing := f.q.victimEthnicityMissing
+			if role == "suspect" {
+				missing = f.q.suspectEthnicityMissing
+			}
+			observed := 1 - missing
+			if f.layout == layoutNominal {
+				observed = 0 // a nominal index holds self-defined ethnicity only
+			}
+			rates := []struct {
+				field string
+				rate  float64
+			}{
+				{"ethnicity_self", 1 - missing},
+				{"ethnicity_observed", observed},
+				{"nationality", 1 - missing/2},
+				{"dob", 1 - f.q.dobMissing},
+			}
+			for _, r := range rates {
+				if _, err := t.quality.row([]string{f.code, r.field, role, strconv.FormatFloat(r.rate, 'f', 4, 64)}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // mention records that source_file's record_id describes person_id. The
@@ -76,7 +113,7 @@ func (t *truthFiles) defect(file string, row int, field, reason string) error {
 
 func (t *truthFiles) close() error {
 	var first error
-	for _, s := range []*sink{t.mentions, t.persons, t.cases, t.defects} {
+	for _, s := range []*sink{t.mentions, t.persons, t.cases, t.defects, t.quality} {
 		if s == nil {
 			continue
 		}
