@@ -156,9 +156,10 @@ func Groups(n *Network, o GroupOptions) ([]Group, error) {
 			groups = append(groups, split(g, set, o.Seed)...)
 		}
 	}
+	inc := n.incidence()
 	out := make([]Group, 0, len(groups))
 	for _, members := range groups {
-		out = append(out, n.describe(members, o))
+		out = append(out, n.describe(members, o, inc))
 	}
 	slices.SortStableFunc(out, func(a, b Group) int { return len(b.Offenders) - len(a.Offenders) })
 	return out, nil
@@ -197,8 +198,20 @@ func split(g *graph.Graph, set []uint32, seed uint64) [][]uint32 {
 	return out
 }
 
+// incidence lists each node's links by index, so that describing a group
+// reads its members' links, not every link of the network.
+func (n *Network) incidence() [][]int32 {
+	inc := make([][]int32, len(n.Nodes))
+	for i := range n.Links {
+		l := &n.Links[i]
+		inc[l.A] = append(inc[l.A], int32(i))
+		inc[l.B] = append(inc[l.B], int32(i))
+	}
+	return inc
+}
+
 // describe gathers what surrounds a group's offenders.
-func (n *Network) describe(members []uint32, o GroupOptions) Group {
+func (n *Network) describe(members []uint32, o GroupOptions, inc [][]int32) Group {
 	g := Group{Offenders: members}
 	in := make(map[uint32]bool, len(members))
 	for _, m := range members {
@@ -210,36 +223,38 @@ func (n *Network) describe(members []uint32, o GroupOptions) Group {
 		}
 	}
 	forces := map[string]bool{}
-	for i := range n.Links {
-		l := &n.Links[i]
-		a, b := l.A, l.B
-		if !in[a] {
-			a, b = b, a
-		}
-		if !in[a] || !o.within(l) {
-			continue
-		}
-		other := &n.Nodes[b]
-		switch {
-		case l.Type == SuspectVictim && !in[b]:
-			add(&g.Victims, b)
-		case l.Type == PartOf:
-			add(&g.Cases, b)
-			for _, f := range other.Forces {
-				forces[f] = true
+	for _, m := range members {
+		for _, li := range inc[m] {
+			l := &n.Links[li]
+			b := l.B
+			if b == m {
+				b = l.A
 			}
-			if !l.First.IsZero() && (g.First.IsZero() || l.First.Before(g.First)) {
-				g.First = l.First
+			if !o.within(l) {
+				continue
 			}
-			if !l.Last.IsZero() && (g.Last.IsZero() || g.Last.Before(l.Last)) {
-				g.Last = l.Last
+			other := &n.Nodes[b]
+			switch {
+			case l.Type == SuspectVictim && !in[b]:
+				add(&g.Victims, b)
+			case l.Type == PartOf:
+				add(&g.Cases, b)
+				for _, f := range other.Forces {
+					forces[f] = true
+				}
+				if !l.First.IsZero() && (g.First.IsZero() || l.First.Before(g.First)) {
+					g.First = l.First
+				}
+				if !l.Last.IsZero() && (g.Last.IsZero() || g.Last.Before(l.Last)) {
+					g.Last = l.Last
+				}
+			case l.Type == UsedPhone:
+				add(&g.Phones, b)
+			case l.Type == Drove:
+				add(&g.Vehicles, b)
+			case l.Type == PresentAt:
+				add(&g.Places, b)
 			}
-		case l.Type == UsedPhone:
-			add(&g.Phones, b)
-		case l.Type == Drove:
-			add(&g.Vehicles, b)
-		case l.Type == PresentAt:
-			add(&g.Places, b)
 		}
 	}
 	for _, m := range members {

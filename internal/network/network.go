@@ -109,6 +109,74 @@ type linkKey struct {
 	t    LinkType
 }
 
+// New returns an empty network, for Build or for a caller that assembles
+// one from records it has read itself with AddPerson and AddCase.
+func New() *Network {
+	return &Network{index: map[string]uint32{}, links: map[linkKey]int{}}
+}
+
+// AddPerson adds a person record to the person node of key (an entity id,
+// or "mention:ID" for a record not linked yet), creating it, and returns
+// the node. A victim's record brings its pseudonym, which the node is then
+// shown by, whatever record came first.
+func (n *Network) AddPerson(key, pseudonym, force, mentionID string) uint32 {
+	label := key
+	if pseudonym != "" {
+		label = pseudonym
+	}
+	i := n.node(Person, key, label)
+	nd := &n.Nodes[i]
+	if pseudonym != "" && !strings.HasPrefix(nd.Label, "V-") {
+		nd.Label = pseudonym
+	}
+	nd.Mentions = append(nd.Mentions, mentionID)
+	if !slices.Contains(nd.Forces, force) {
+		nd.Forces = append(nd.Forces, force)
+		slices.Sort(nd.Forces)
+	}
+	return i
+}
+
+// Part is the part a person node plays in a case.
+type Part struct {
+	Who  uint32
+	Role pole.Role
+}
+
+// AddCase adds a case and the links its parts state: each person part of
+// it, suspects with one another, and each suspect with each victim.
+func (n *Network) AddCase(c *pole.Case, parts []Part) {
+	ci := n.caseNode(c)
+	var suspects, victims []uint32
+	for _, p := range parts {
+		n.Nodes[p.Who].Roles |= roleBit(p.Role)
+		n.link(p.Who, ci, PartOf, c)
+		switch p.Role {
+		case pole.RoleSuspect:
+			suspects = append(suspects, p.Who)
+		case pole.RoleVictim:
+			victims = append(victims, p.Who)
+		}
+	}
+	for i, a := range suspects {
+		for _, b := range suspects[i+1:] {
+			n.link(a, b, CoSuspect, c)
+		}
+		for _, v := range victims {
+			n.link(a, v, SuspectVictim, c)
+		}
+	}
+}
+
+func (n *Network) caseNode(c *pole.Case) uint32 {
+	if i, ok := n.Find(Case, c.ID); ok {
+		return i
+	}
+	i := n.node(Case, c.ID, c.Force+" "+c.CrimeRef)
+	n.Nodes[i].Forces = []string{c.Force}
+	return i
+}
+
 // Find returns the node of a kind with a key.
 func (n *Network) Find(kind Kind, key string) (uint32, bool) {
 	i, ok := n.index[kind.String()+"/"+key]
@@ -206,52 +274,33 @@ func Build(ctx context.Context, st *store.Store) (*Network, error) {
 	if err != nil {
 		return nil, pole.E(op, err)
 	}
-	n := &Network{index: map[string]uint32{}, links: map[linkKey]int{}}
+	n := New()
 	caseByID := make(map[string]*pole.Case, len(cases))
 	for _, c := range cases {
 		caseByID[c.ID] = c
-		i := n.node(Case, c.ID, c.Force+" "+c.CrimeRef)
-		n.Nodes[i].Forces = []string{c.Force}
+		n.caseNode(c)
 	}
 	person := func(m *pole.Mention) uint32 {
 		key, ok := members[m.ID]
 		if !ok {
 			key = "mention:" + m.ID
 		}
-		label := key
-		if m.Pseudonym != "" {
-			label = m.Pseudonym
-		}
-		i := n.node(Person, key, label)
-		nd := &n.Nodes[i]
-		if m.Pseudonym != "" && !strings.HasPrefix(nd.Label, "V-") {
-			nd.Label = m.Pseudonym // a victim is shown by pseudonym, whatever record came first
-		}
-		nd.Mentions = append(nd.Mentions, m.ID)
-		if !slices.Contains(nd.Forces, m.Force) {
-			nd.Forces = append(nd.Forces, m.Force)
-			slices.Sort(nd.Forces)
-		}
-		return i
+		return n.AddPerson(key, m.Pseudonym, m.Force, m.ID)
 	}
 	// The parts people play in cases: their own mentions', and the parts a
 	// force's link table gives its nominal records.
-	type part struct {
-		who  uint32
-		role pole.Role
-	}
-	parts := map[string][]part{}
+	parts := map[string][]Part{}
 	byID := make(map[string]uint32, len(mentions))
 	for _, m := range mentions {
 		p := person(m)
 		byID[m.ID] = p
 		if m.CaseID != "" {
-			parts[m.CaseID] = append(parts[m.CaseID], part{p, m.Role})
+			parts[m.CaseID] = append(parts[m.CaseID], Part{p, m.Role})
 		}
 	}
 	for _, v := range involvements {
 		if p, ok := byID[v.MentionID]; ok {
-			parts[v.CaseID] = append(parts[v.CaseID], part{p, v.Role})
+			parts[v.CaseID] = append(parts[v.CaseID], Part{p, v.Role})
 		}
 	}
 	ids := make([]string, 0, len(parts))
@@ -260,29 +309,8 @@ func Build(ctx context.Context, st *store.Store) (*Network, error) {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		c := caseByID[id]
-		if c == nil {
-			continue
-		}
-		ci, _ := n.Find(Case, id)
-		var suspects, victims []uint32
-		for _, p := range parts[id] {
-			n.Nodes[p.who].Roles |= roleBit(p.role)
-			n.link(p.who, ci, PartOf, c)
-			switch p.role {
-			case pole.RoleSuspect:
-				suspects = append(suspects, p.who)
-			case pole.RoleVictim:
-				victims = append(victims, p.who)
-			}
-		}
-		for i, a := range suspects {
-			for _, b := range suspects[i+1:] {
-				n.link(a, b, CoSuspect, c)
-			}
-			for _, v := range victims {
-				n.link(a, v, SuspectVictim, c)
-			}
+		if c := caseByID[id]; c != nil {
+			n.AddCase(c, parts[id])
 		}
 	}
 	// Phones, vehicles and places as each record states them. A sealed
