@@ -76,9 +76,6 @@ func Groups(n *Network, o GroupOptions) ([]Group, error) {
 	if o.MaxGroup == 0 {
 		o.MaxGroup = 40
 	}
-	// The offenders' graph: its nodes are the network's, so that ids carry
-	// over; people who offended with no one stay alone.
-	b := graph.NewBuilder(len(n.Nodes))
 	// around[x] lists the offenders linked to a victim, phone, vehicle or
 	// place x, for the shared associations.
 	around := map[uint32][]uint32{}
@@ -88,6 +85,7 @@ func Groups(n *Network, o GroupOptions) ([]Group, error) {
 		}
 	}
 	offender := func(i uint32) bool { return n.Nodes[i].Roles&AsSuspect != 0 }
+	var co []Tie
 	for i := range n.Links {
 		l := &n.Links[i]
 		if !o.within(l) {
@@ -96,7 +94,7 @@ func Groups(n *Network, o GroupOptions) ([]Group, error) {
 		switch l.Type {
 		case CoSuspect:
 			if o.Associations&CoOffending != 0 {
-				b.AddEdge(l.A, l.B, uint8(CoSuspect), float64(max(1, len(l.Cases))))
+				co = append(co, Tie{l.A, l.B, float64(max(1, len(l.Cases)))})
 			}
 		case SuspectVictim:
 			if o.Associations&SharedVictim != 0 {
@@ -120,7 +118,49 @@ func Groups(n *Network, o GroupOptions) ([]Group, error) {
 			}
 		}
 	}
+	offenders := make([]bool, len(n.Nodes))
+	for i := range n.Nodes {
+		offenders[i] = offender(uint32(i))
+	}
+	shared := make([][]uint32, 0, len(around))
 	for _, list := range around {
+		shared = append(shared, list)
+	}
+	groups, err := FindGroups(offenders, co, shared, o.MaxGroup, o.Seed)
+	if err != nil {
+		return nil, err
+	}
+	inc := n.incidence()
+	out := make([]Group, 0, len(groups))
+	for _, members := range groups {
+		out = append(out, n.describe(members, o, inc))
+	}
+	slices.SortStableFunc(out, func(a, b Group) int { return len(b.Offenders) - len(a.Offenders) })
+	return out, nil
+}
+
+// Tie is an association of two offenders with its weight: the
+// number of cases that show it.
+type Tie struct {
+	A, B   uint32
+	Weight float64
+}
+
+// FindGroups finds groups among people 0..len(offender)-1: offenders
+// joined by the pairs co (offending together, weighted by cases) and by
+// sharing something in shared (each list the offenders around one victim,
+// phone, vehicle or place, each named once), taken as connected sets of two
+// or more; a set larger than maxGroup is split into its communities. It is
+// Groups without the network around it, for callers that count people
+// under linkages of their own.
+func FindGroups(offender []bool, co []Tie, shared [][]uint32, maxGroup int, seed uint64) ([][]uint32, error) {
+	b := graph.NewBuilder(len(offender))
+	for _, a := range co {
+		if a.A != a.B {
+			b.AddEdge(a.A, a.B, uint8(CoSuspect), a.Weight)
+		}
+	}
+	for _, list := range shared {
 		// Offenders around one victim or object are joined to one another;
 		// a star through the first keeps it linear for very common ones.
 		if len(list) > 30 {
@@ -141,8 +181,8 @@ func Groups(n *Network, o GroupOptions) ([]Group, error) {
 	}
 	label, count := graph.Components(g)
 	sets := make([][]uint32, count)
-	for i := range n.Nodes {
-		if offender(uint32(i)) {
+	for i, off := range offender {
+		if off {
 			sets[label[i]] = append(sets[label[i]], uint32(i))
 		}
 	}
@@ -150,19 +190,13 @@ func Groups(n *Network, o GroupOptions) ([]Group, error) {
 	for _, set := range sets {
 		switch {
 		case len(set) < 2:
-		case len(set) <= o.MaxGroup:
+		case len(set) <= maxGroup:
 			groups = append(groups, set)
 		default:
-			groups = append(groups, split(g, set, o.Seed)...)
+			groups = append(groups, split(g, set, seed)...)
 		}
 	}
-	inc := n.incidence()
-	out := make([]Group, 0, len(groups))
-	for _, members := range groups {
-		out = append(out, n.describe(members, o, inc))
-	}
-	slices.SortStableFunc(out, func(a, b Group) int { return len(b.Offenders) - len(a.Offenders) })
-	return out, nil
+	return groups, nil
 }
 
 // split divides a large connected set of offenders into its communities,
