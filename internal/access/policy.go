@@ -40,6 +40,7 @@ const (
 	ActionResult     Action = "action.result"     // record an action's result
 	ActionFile       Action = "action.file"       // file a resulted action
 	VictimContact    Action = "victim.contact"    // victims' deadlines, contact preferences, recording a victim told
+	ReportProduce    Action = "report.produce"    // the nature-and-scale report (counts every force's records)
 	UserManage       Action = "user.manage"       // add, list, disable users; issue tokens
 	KeyRotate        Action = "key.rotate"        // rotate the victim identity key
 	AuditRead        Action = "audit.read"        // read and export the audit log
@@ -51,7 +52,7 @@ var Actions = []Action{
 	CaseRead, CaseList, CaseRestrict, PersonRead, PersonSearch, VictimReveal, SourceIngest,
 	LinkRun, LinkExplain, LinkJudge, LinkExport, InterestRegister, NetworkRead, NetworkExport,
 	ReferralCreate, ReviewRead, TriageRun, ReviewWork, ReviewDecide, ReviewConclude,
-	ActionRaise, ActionAllocate, ActionResult, ActionFile, VictimContact,
+	ActionRaise, ActionAllocate, ActionResult, ActionFile, VictimContact, ReportProduce,
 	UserManage, KeyRotate, AuditRead, AuditVerify,
 }
 
@@ -163,6 +164,9 @@ var policy = map[Action]map[pole.AccessRole]Reach{
 		pole.RoleNationalReviewer:  AnyForce,
 		pole.RoleForceInvestigator: OwnForce, pole.RoleForceSupervisor: OwnForce,
 	},
+	ReportProduce: {
+		pole.RoleNationalAnalyst: AnyForce, pole.RoleNationalReviewer: AnyForce,
+	},
 	UserManage: {
 		pole.RoleAdministrator: AnyForce,
 	},
@@ -198,7 +202,7 @@ var scopeOf = map[Action]Scope{
 	CaseRead: ScopeRead, CaseList: ScopeRead, PersonRead: ScopeRead, PersonSearch: ScopeRead,
 	VictimReveal: ScopeRead, LinkExplain: ScopeRead, InterestRegister: ScopeRead,
 	SourceIngest: ScopeIngest,
-	NetworkRead:  ScopeRead, NetworkExport: ScopeRead,
+	NetworkRead:  ScopeRead, NetworkExport: ScopeRead, ReportProduce: ScopeRead,
 	CaseRestrict:   ScopeReview,
 	ReviewRead:     ScopeRead,
 	ReferralCreate: ScopeReview, TriageRun: ScopeReview, ReviewWork: ScopeReview, ReviewDecide: ScopeReview,

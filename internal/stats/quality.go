@@ -1,0 +1,230 @@
+package stats
+
+import (
+	"slices"
+
+	"github.com/caselink/caselink/internal/pole"
+)
+
+// A measure of data quality: which records it applies to, and for each
+// whether the field is recorded and whether what is recorded is usable.
+type measure struct {
+	id, label, rule, field string
+	// applies, recorded and valid look at record i of the dataset (a
+	// person record, or a case for case measures), with its year.
+	applies  func(i int) bool
+	recorded func(i int) bool
+	valid    func(i int) bool
+	year     func(i int) int
+	force    func(i int) string
+	n        func() int
+}
+
+// tally is one measure's counts for one scope.
+type tally struct{ records, recorded, valid int }
+
+// measureQuality measures how completely and how validly each force
+// records the fields the counts rest on, per force and per year of the
+// offence, over the records of offences in scope.
+func measureQuality(d *dataset, r *Rules, dc Disclosure) []*Quality {
+	// A person record's roles and year come from the parts it plays in
+	// offences in scope; a record in none is not measured.
+	const (
+		asSuspect = 1 << iota
+		asVictim
+	)
+	roles := make([]uint8, len(d.people))
+	year := make([]int, len(d.people))
+	firstCase := make([]int32, len(d.people))
+	for i := range firstCase {
+		firstCase[i] = -1
+	}
+	for _, p := range d.parts {
+		if !d.inScope[p.cas] {
+			continue
+		}
+		switch p.role {
+		case pole.RoleSuspect:
+			roles[p.rec] |= asSuspect
+		case pole.RoleVictim:
+			roles[p.rec] |= asVictim
+		default:
+			continue
+		}
+		if fc := firstCase[p.rec]; fc < 0 || d.dates[p.cas].Before(d.dates[fc]) {
+			firstCase[p.rec] = p.cas
+			year[p.rec] = caseYear(d.cases[p.cas])
+		}
+	}
+	// A case with a child victim (under 18 at the offence for certain)
+	// meets the definition a CSE flag is for.
+	childVictim := make([]bool, len(d.cases))
+	for _, p := range d.parts {
+		if p.role != pole.RoleVictim || !d.inScope[p.cas] {
+			continue
+		}
+		if _, hi, ok := pole.AgeRange(d.people[p.rec].DOB, d.dates[p.cas]); ok && hi < 18 {
+			childVictim[p.cas] = true
+		}
+	}
+
+	person := func(role uint8) func(i int) bool { return func(i int) bool { return roles[i]&role != 0 } }
+	personYear := func(i int) int { return year[i] }
+	personForce := func(i int) string { return d.people[i].Force }
+	people := func() int { return len(d.people) }
+	inScopeCase := func(i int) bool { return d.inScope[i] }
+	caseYearOf := func(i int) int { return caseYear(d.cases[i]) }
+	caseForce := func(i int) string { return d.cases[i].Force }
+	cases := func() int { return len(d.cases) }
+	validDOB := func(i int) bool {
+		dob := d.people[i].DOB
+		if dob.Precision() != pole.PrecisionDay || dob.Year < 1900 {
+			return false
+		}
+		fc := firstCase[i]
+		return fc < 0 || !d.dates[fc].Before(dob)
+	}
+	ethnicity := func(role uint8, roleName, roleRule string) []measure {
+		return []measure{
+			{id: roleName + "-ethnicity-self", label: "Self-defined ethnicity of " + roleName + "s", rule: "record", field: "ethnicity_self",
+				applies: person(role), year: personYear, force: personForce, n: people,
+				recorded: func(i int) bool { return d.people[i].EthnicitySelf != "" },
+				valid:    func(i int) bool { return usableSelfDefined(d.people[i].EthnicitySelf) }},
+			{id: roleName + "-ethnicity-observed", label: "Officer-observed ethnicity of " + roleName + "s", rule: "record", field: "ethnicity_observed",
+				applies: person(role), year: personYear, force: personForce, n: people,
+				recorded: func(i int) bool { return d.people[i].EthnicityObserved != "" },
+				valid:    func(i int) bool { return usableObserved(d.people[i].EthnicityObserved) }},
+			{id: roleName + "-nationality", label: "Nationality of " + roleName + "s", rule: "record", field: "nationality",
+				applies: person(role), year: personYear, force: personForce, n: people,
+				recorded: func(i int) bool { return d.people[i].Nationality != "" },
+				valid:    func(i int) bool { return isAlpha3(d.people[i].Nationality) }},
+			{id: roleName + "-dob", label: "Date of birth of " + roleName + "s", rule: "record", field: "dob",
+				applies: person(role), year: personYear, force: personForce, n: people,
+				recorded: func(i int) bool { return !d.people[i].DOB.IsZero() }, valid: validDOB},
+		}
+	}
+	measures := slices.Concat(ethnicity(asSuspect, "suspect", "offender"), ethnicity(asVictim, "victim", "victim"), []measure{
+		{id: "victim-age-at-offence", label: "Victim's age at the offence computable", rule: "record", field: "dob, offence dates",
+			applies: person(asVictim), year: personYear, force: personForce, n: people,
+			recorded: func(i int) bool {
+				_, _, ok := pole.AgeRange(d.people[i].DOB, caseDate(d.cases[max(firstCase[i], 0)]))
+				return ok && firstCase[i] >= 0
+			},
+			valid: func(i int) bool {
+				lo, hi, ok := pole.AgeRange(d.people[i].DOB, caseDate(d.cases[max(firstCase[i], 0)]))
+				return ok && lo == hi
+			}},
+		{id: "offence-date", label: "Offence date", rule: "offence", field: "offence_from, offence_to",
+			applies: inScopeCase, year: caseYearOf, force: caseForce, n: cases,
+			recorded: func(i int) bool { return !d.cases[i].OffenceFrom.IsZero() || !d.cases[i].OffenceTo.IsZero() },
+			valid: func(i int) bool {
+				c := d.cases[i]
+				from := caseDate(c)
+				return from.Precision() == pole.PrecisionDay && (c.Recorded.IsZero() || !c.Recorded.Before(from)) &&
+					(c.OffenceTo.IsZero() || !c.OffenceTo.Before(c.OffenceFrom))
+			}},
+		{id: "outcome-type", label: "Outcome type", rule: "offence", field: "outcome_type",
+			applies: inScopeCase, year: caseYearOf, force: caseForce, n: cases,
+			recorded: func(i int) bool { return d.cases[i].OutcomeType != 0 },
+			valid: func(i int) bool {
+				_, ok := pole.OutcomeByCode(d.cases[i].OutcomeType)
+				return ok
+			}},
+		{id: "cse-flag", label: "CSE flag on offences against a child", rule: "offence", field: "flags",
+			applies: func(i int) bool { return d.inScope[i] && childVictim[i] }, year: caseYearOf, force: caseForce, n: cases,
+			recorded: func(i int) bool { return slices.Contains(d.cases[i].Flags, "CSE") },
+			valid:    func(i int) bool { return slices.Contains(d.cases[i].Flags, "CSE") }},
+	})
+
+	out := make([]*Quality, 0, len(measures))
+	for _, m := range measures {
+		out = append(out, m.measure(dc))
+	}
+	return out
+}
+
+func (m *measure) measure(dc Disclosure) *Quality {
+	var all tally
+	byForce := map[string]*tally{}
+	byYear := map[int]*tally{}
+	for i := range m.n() {
+		if !m.applies(i) {
+			continue
+		}
+		rec, val := m.recorded(i), false
+		if rec {
+			val = m.valid(i)
+		}
+		ts := []*tally{&all, at(byForce, m.force(i))}
+		if y := m.year(i); y != 0 {
+			ts = append(ts, at(byYear, y))
+		}
+		for _, t := range ts {
+			t.records++
+			if rec {
+				t.recorded++
+			}
+			if val {
+				t.valid++
+			}
+		}
+	}
+	q := &Quality{ID: m.id, Label: m.label, Rule: m.rule, Field: m.field, Overall: figure(dc, all)}
+	forces := make([]string, 0, len(byForce))
+	for f := range byForce {
+		forces = append(forces, f)
+	}
+	slices.SortFunc(forces, func(a, b string) int { return compareStrings(forceName(a), forceName(b)) })
+	for _, f := range forces {
+		fig := figure(dc, *byForce[f])
+		fig.Force = f
+		q.ByForce = append(q.ByForce, fig)
+	}
+	years := make([]int, 0, len(byYear))
+	for y := range byYear {
+		years = append(years, y)
+	}
+	slices.Sort(years)
+	for _, y := range years {
+		fig := figure(dc, *byYear[y])
+		fig.Year = y
+		q.ByYear = append(q.ByYear, fig)
+	}
+	return q
+}
+
+func at[K comparable](m map[K]*tally, k K) *tally {
+	t, ok := m[k]
+	if !ok {
+		t = &tally{}
+		m[k] = t
+	}
+	return t
+}
+
+func figure(dc Disclosure, t tally) QualityFigure {
+	return QualityFigure{Records: dc.Count(t.records), Recorded: dc.Count(t.recorded), Valid: dc.Count(t.valid),
+		Completeness: dc.Rate(t.recorded, t.records), Validity: dc.Rate(t.valid, t.recorded)}
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func isAlpha3(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := range 3 {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
