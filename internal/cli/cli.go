@@ -53,6 +53,7 @@ func New(stdout, stderr io.Writer, getenv func(string) string) *Main {
 		{"action", "actions: raise, allocate, result, file, list (overdue)", "SUBCOMMAND [flags]", runAction},
 		{"victim", "Victims' Code deadlines and contact preferences (victim dates|told|contact)", "SUBCOMMAND [flags]", runVictim},
 		{"interest", "deconfliction: register interest in a person, vehicle, phone or venue (interest add|list|notices)", "SUBCOMMAND [flags]", runInterest},
+		{"report", "the nature-and-scale report: counts, data quality, methods (report nature-and-scale)", "nature-and-scale --out DIR [flags]", runReport},
 		{"serve", "serve the review's JSON API over HTTP", "[--db DSN] [--key-file FILE] [--addr HOST:PORT]", runServe},
 		{"audit", "verify or export the audit log (audit verify|export)", "verify|export [flags]", runAudit},
 		{"key", "make or rotate the key file (key new|rotate)", "new|rotate [flags]", runKey},

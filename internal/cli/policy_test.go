@@ -156,6 +156,9 @@ var cliOperations = []cliOperation{
 	{"triage", access.TriageRun, "all", func(f *policyFixture, on string) []string {
 		return []string{"triage", "--db", f.db}
 	}},
+	{"report nature-and-scale", access.ReportProduce, "all", func(f *policyFixture, on string) []string {
+		return []string{"report", "nature-and-scale", "--db", f.db, "--out", filepath.Join(f.dir, "report")}
+	}},
 	{"review list", access.ReviewRead, "some", func(f *policyFixture, on string) []string {
 		return []string{"review", "list", "--db", f.db, "--format", "csv"}
 	}},
