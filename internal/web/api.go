@@ -1,5 +1,6 @@
 // Package web serves caselink over HTTP: today the JSON API of the
-// historic-case review; the pages of the web interface come next.
+// historic-case review and the nature-and-scale report (as JSON and as its
+// page); the other pages of the web interface come next.
 package web
 
 import (
@@ -34,7 +35,7 @@ const maxPurpose = 500
 
 // api is the JSON API's state: what every handler acts through.
 type api struct {
-	st    *store.Store // for the pages to come; the API reaches data only through desk and guard
+	st    *store.Store // read only through the desk, the guard and stats.NatureAndScale, which authorise
 	desk  *review.Desk
 	guard *access.Guard
 	auth  *access.Authenticator
@@ -95,6 +96,9 @@ func NewAPI(st *store.Store, desk *review.Desk, guard *access.Guard, auth *acces
 	handle("POST", "/api/interests", a.acting(DeconflictionPurpose, a.registerInterest))
 	handle("GET", "/api/interests", a.acting(DeconflictionPurpose, a.listInterests))
 	handle("GET", "/api/notices", a.acting(DeconflictionPurpose, a.listNotices))
+
+	handle("GET", "/api/report/nature-and-scale", a.acting(ReportPurpose, a.natureAndScale))
+	handle("GET", "/report/nature-and-scale", a.acting(ReportPurpose, a.natureAndScalePage))
 
 	// A known path asked with another method is 405 with Allow; any other
 	// path is 404; both in JSON, not the mux's plain text.

@@ -22,6 +22,7 @@ import (
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/review"
 	"github.com/caselink/caselink/internal/review/reviewtest"
+	"github.com/caselink/caselink/internal/stats"
 	"github.com/caselink/caselink/internal/store"
 	"github.com/caselink/caselink/internal/store/storetest"
 	"github.com/caselink/caselink/internal/web"
@@ -309,6 +310,12 @@ var apiRoutes = []apiRoute{
 	}},
 	{"GET /api/interests", access.InterestRegister, "some", func(t *testing.T, o *office, force string) (string, string, any) {
 		return "GET", "/api/interests", nil
+	}},
+	{"GET /api/report/nature-and-scale", access.ReportProduce, "all", func(t *testing.T, o *office, force string) (string, string, any) {
+		return "GET", "/api/report/nature-and-scale", nil
+	}},
+	{"GET /report/nature-and-scale", access.ReportProduce, "all", func(t *testing.T, o *office, force string) (string, string, any) {
+		return "GET", "/report/nature-and-scale", nil
 	}},
 	{"GET /api/notices", access.InterestRegister, "some", func(t *testing.T, o *office, force string) (string, string, any) {
 		return "GET", "/api/notices", nil
@@ -827,5 +834,26 @@ func TestAnAddressSendingRefusedTokensIsSlowedAndTheLogNotFlooded(t *testing.T) 
 	}
 	if got := loginFailures(t, o.st, "127.0.0.1"); got != before+11 {
 		t.Fatalf("%d entries in the audit log, want the ten refusals and one saying the address is throttled", got-before)
+	}
+}
+
+func TestTheReportPageIsHTMLUnderAPolicyThatAllowsOnlyItsStyle(t *testing.T) {
+	o := newOffice(t)
+	got := o.as(t, pole.RoleNationalAnalyst, "GET", "/report/nature-and-scale", nil)
+	if got.status != http.StatusOK {
+		t.Fatalf("GET /report/nature-and-scale: %d %s", got.status, got.body)
+	}
+	if ct := got.header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("Content-Type %q, want text/html", ct)
+	}
+	csp := got.header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "style-src "+stats.ReportStyleHash()) ||
+		!strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "script-src") {
+		t.Errorf("Content-Security-Policy %q: want default-src 'none', the style's hash only and no frames", csp)
+	}
+	for _, want := range []string{"<html lang=\"en-GB\"", "<svg", "rule-victim"} {
+		if !strings.Contains(string(got.body), want) {
+			t.Errorf("the page lacks %q", want)
+		}
 	}
 }
