@@ -95,8 +95,8 @@ func produce(ctx context.Context, st *store.Store, opt Options) (*Report, *count
 		Generated:  now().UTC(),
 		Rules:      r.Summary(),
 		Disclosure: dc,
-		Linkage: LinkageBasis{Entities: d.entities, StrictAt: r.Linkage.StrictProbability,
-			LooseAt: r.Linkage.LooseProbability},
+		Linkage: LinkageBasis{Entities: dc.Count(d.entities), StrictAt: r.Linkage.StrictProbability,
+			LooseAt: r.Linkage.LooseProbability, LooseMerge: looseMerge},
 	}
 	if d.run != nil {
 		rep.Linkage.RunID = d.run.ID

@@ -48,9 +48,10 @@ type Definition struct {
 type LinkageBasis struct {
 	RunID        string  `json:"run_id"`
 	ModelVersion int     `json:"model_version"`
-	Entities     int     `json:"entities"`  // person entities counted over (unrounded: not a count of people in scope)
-	StrictAt     float64 `json:"strict_at"` // the match probability the "high" counts keep links at or above
-	LooseAt      float64 `json:"loose_at"`  // the probability the "low" counts also merge review pairs at or above
+	Entities     Cell    `json:"entities"`    // the people (linked entities and records not linked yet) of every role counted over
+	StrictAt     float64 `json:"strict_at"`   // the match probability the "high" counts keep links at or above
+	LooseAt      float64 `json:"loose_at"`    // the probability the "low" counts also merge review pairs at or above
+	LooseMerge   int     `json:"loose_merge"` // how many people counted apart the "low" counts join into one at most
 }
 
 // Headline is one headline figure with its spread: Low is the count if

@@ -65,6 +65,28 @@ func (r *Report) WriteDir(dir string) error {
 			return pole.E(op, err)
 		}
 	}
+	// A table an earlier report had and this one has not would otherwise
+	// be read as this report's.
+	keep := map[string]bool{}
+	for _, t := range r.Tables {
+		keep[filepath.Join("tables", t.ID+".csv")] = true
+	}
+	for _, q := range r.Quality {
+		keep[filepath.Join("quality", q.ID+".csv")] = true
+	}
+	for _, sub := range []string{"tables", "quality"} {
+		old, err := filepath.Glob(filepath.Join(dir, sub, "*.csv"))
+		if err != nil {
+			return pole.E(op, err)
+		}
+		for _, f := range old {
+			if !keep[filepath.Join(sub, filepath.Base(f))] {
+				if err := os.Remove(f); err != nil {
+					return pole.E(op, err)
+				}
+			}
+		}
+	}
 	return nil
 }
 

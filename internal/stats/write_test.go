@@ -43,7 +43,7 @@ func sampleReport() *Report {
 			},
 		},
 		Disclosure: Disclosure{Threshold: 10, Base: 5},
-		Linkage:    LinkageBasis{RunID: "run-2026-03-01", ModelVersion: 4, Entities: 12873, StrictAt: 0.95, LooseAt: 0.8},
+		Linkage:    LinkageBasis{RunID: "run-2026-03-01", ModelVersion: 4, Entities: Cell{Value: 12875}, StrictAt: 0.95, LooseAt: 0.8},
 		Headlines: []Headline{
 			{ID: "victims", Label: "Victims", Rule: "victim", Value: publishedCell(1235), Low: publishedCell(1180), High: publishedCell(1310), Records: publishedCell(2045)},
 			{ID: "offenders", Label: "Offenders", Rule: "offender", Value: publishedCell(840), Low: publishedCell(790), High: publishedCell(905), Records: publishedCell(1510)},
@@ -250,6 +250,17 @@ func TestWriteDirReplacesEarlierFiles(t *testing.T) {
 	}
 	if !strings.HasSuffix(string(b), "\nTotal,845\n") {
 		t.Errorf("got\n%s\nwant it to end with Total,845", b)
+	}
+	dropped := r.Tables[0].ID
+	r.Tables = r.Tables[1:]
+	if err := r.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tables", dropped+".csv")); !os.IsNotExist(err) {
+		t.Errorf("the table %s this report no longer has is still written: %v", dropped, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tables", "offenders-by-age.csv")); err != nil {
+		t.Errorf("a table the report has: %v", err)
 	}
 }
 
