@@ -77,7 +77,8 @@ func TestDemoLoadsTheSyntheticDataSetOnceAndReportsIt(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
-	for _, want := range []string{"all data here is synthetic", "south-yorkshire/sy_occurrence_nominal_links.csv", "West Yorkshire Police", "outcome 18:"} {
+	for _, want := range []string{"all data here is synthetic", "south-yorkshire/sy_occurrence_nominal_links.csv", "West Yorkshire Police", "outcome 18:",
+		"6. nature and scale", "Suspected offenders", "verifies whole"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/caselink/caselink/internal/linkage/linkrun"
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/review"
+	"github.com/caselink/caselink/internal/stats"
 	"github.com/caselink/caselink/internal/store"
 	"github.com/caselink/caselink/internal/synth"
 )
@@ -108,6 +109,9 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if err := demoReview(ctx, m, s, log); err != nil {
 		return err
 	}
+	if err := demoReport(ctx, m, s, log, filepath.Join(dir, "report")); err != nil {
+		return err
+	}
 	if err := log.Close(); err != nil {
 		return err
 	}
@@ -119,7 +123,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.stdout, "\n6. the audit log holds %d entries under %d signed checkpoints, and verifies whole\n", audited.Entries, audited.Checkpoints)
+	fmt.Fprintf(m.stdout, "\n7. the audit log holds %d entries under %d signed checkpoints, and verifies whole\n", audited.Entries, audited.Checkpoints)
 	return nil
 }
 
@@ -229,6 +233,26 @@ func demoReview(ctx context.Context, m *Main, s *store.Store, log *audit.Log) er
 			}
 		}
 		fmt.Fprintf(m.stdout, "   %3d  %-18s %-22s %s\n", r.Score, r.Force, r.CrimeRef, strings.Join(why, ", "))
+	}
+	return nil
+}
+
+// demoReport writes the nature-and-scale report beside the database and
+// shows its headline figures, as the national analyst.
+func demoReport(ctx context.Context, m *Main, s *store.Store, log *audit.Log, dir string) error {
+	rq := access.Request{Principal: access.Principal{UserID: audit.System, Login: "caselink demo", Force: pole.NationalTeam,
+		Roles: []pole.AccessRole{pole.RoleNationalAnalyst}}, Purpose: "demo", Origin: cliOrigin(m)}
+	rep, err := stats.NatureAndScale(ctx, s, access.NewGuard(s, log), rq, stats.Options{})
+	if err != nil {
+		return err
+	}
+	if err := rep.WriteDir(dir); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "\n6. nature and scale, counted once across forces (small counts suppressed, the rest rounded to 5): %s\n",
+		filepath.Join(dir, "report.html"))
+	for _, h := range rep.Headlines {
+		fmt.Fprintf(m.stdout, "   %-22s %s\n", h.Label, stats.FormatHeadline(h))
 	}
 	return nil
 }

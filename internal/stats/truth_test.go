@@ -238,6 +238,7 @@ func TestCompletenessMatchesTheRatesTheGeneratorPlanted(t *testing.T) {
 			checked++
 		}
 	}
+	t.Logf("%d planted rates checked against the measured completeness", checked)
 	if checked < 60 {
 		t.Errorf("checked %d force, field and role rates; want the 80 the generator plants, less any force without records", checked)
 	}
