@@ -91,3 +91,61 @@ func TestEMKeepsEveryProbabilityValid(t *testing.T) {
 		}
 	}
 }
+
+// TestAnchorsPriceADateOfBirthMismatchAmongManyPeopleWhoShareAName builds
+// the candidates of a large population: few matches, and many more pairs of
+// different people who share forename and surname but little else. The
+// anchors count the date of birth only among pairs that also share a
+// postcode, and the names only among pairs that share a date of birth and a
+// postcode, so the namesakes hardly enter m. (The failure they prevent,
+// EM's match class becoming "same name", needs the correlations of a real
+// population; the synthetic data set at 265,000 people shows it.)
+func TestAnchorsPriceADateOfBirthMismatchAmongManyPeopleWhoShareAName(t *testing.T) {
+	dobLevels := []string{"null", "exact", "transposed", "different"}
+	comps := []comparison{
+		{name: "forename", levels: []string{"null", "exact", "close", "different"}},
+		{name: "surname", levels: []string{"null", "exact", "close", "different"}},
+		{name: "dob", levels: dobLevels},
+		{name: "postcode", levels: []string{"null", "exact", "different"}},
+	}
+	matchM := [][]float64{{0, 0.8, 0.15, 0.05}, {0, 0.85, 0.1, 0.05}, {0, 0.9, 0.07, 0.03}, {0, 0.8, 0.2}}
+	// A full postcode covers a street or less: namesakes rarely share one.
+	namesakes := [][]float64{{0, 1, 0, 0}, {0, 1, 0, 0}, {0, 0.0001, 0.0004, 0.9995}, {0, 0.0002, 0.9998}}
+	r := rand.New(rand.NewPCG(3, 4))
+	all := map[pattern]int64{}
+	add := func(probs [][]float64, n int) {
+		for range n {
+			var g pattern
+			for k := range comps {
+				g |= pattern(draw(r, probs[k])) << (4 * k)
+			}
+			all[g]++
+		}
+	}
+	add(matchM, 20_000)
+	add(namesakes, 400_000)
+	m := make([][]float64, len(comps))
+	for k, c := range comps {
+		m[k] = startingM(len(c.levels))
+	}
+	held := anchorM(comps, all, m)
+	for k, c := range comps {
+		if !held[k] {
+			t.Fatalf("%s: not set from anchors", c.name)
+		}
+		for l := 1; l < len(c.levels); l++ {
+			if d := math.Abs(m[k][l] - matchM[k][l]); d > 0.02 {
+				t.Errorf("%s %s: m %.4f, want %.4f within 0.02", c.name, c.levels[l], m[k][l], matchM[k][l])
+			}
+		}
+	}
+	// Too few anchor pairs: m is left as it was.
+	few := map[pattern]int64{}
+	for g, n := range all {
+		few[g] = n / 1000
+	}
+	m2 := [][]float64{startingM(4), startingM(4), startingM(4), startingM(3)}
+	if held := anchorM(comps, few, m2); held[2] || m2[2][3] != startingM(4)[3] {
+		t.Errorf("with %d anchor pairs at most, the date of birth's m was set: %v", anchorMin/5, m2[2])
+	}
+}

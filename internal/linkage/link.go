@@ -408,17 +408,24 @@ func train(p *prepared, b *blocker, opt Options) (*Model, error) {
 			}
 		}
 	}
+	// Where pairs that agree exactly on independent fields are common
+	// enough, they give m directly. EM alone cannot: in a large population
+	// the candidates are mostly different people who share a name, and EM's
+	// "match" class becomes "same name", whose dates of birth disagree
+	// (pairwise precision 0.26 at 265,000 people, 0.99 at 30,000).
+	held := anchorM(comps, all, m)
 	// Lambda, the share of candidate pairs that match, with m and u held.
 	lambda, lr := em(comps, all, nil, u, m, 0.1, 200, 1e-7, emMode{fixU: true, fixM: true})
-	// Then refine m over all candidate pairs together, starting from there,
-	// with a u of their own: non-matching candidates agree on their blocking
-	// keys far more than random pairs do, and a u held at the random pairs'
-	// would push that agreement into m. Only m is kept from this step.
+	// Then refine m (where the anchors did not set it) and lambda over all
+	// candidate pairs together, starting from there, with a u of their own:
+	// non-matching candidates agree on their blocking keys far more than
+	// random pairs do, and a u held at the random pairs' would push that
+	// agreement into m and lambda. Only m and lambda are kept from this step.
 	uc := make([][]float64, K)
 	for k := range u {
 		uc[k] = slices.Clone(u[k])
 	}
-	lambda, lr = em(comps, all, labelled, uc, m, lambda, 1000, 1e-6, emMode{})
+	lambda, lr = em(comps, all, labelled, uc, m, lambda, 1000, 1e-6, emMode{held: held})
 	// Score as Fellegi and Sunter do, over all pairs: u among random pairs,
 	// and the prior that a random pair matches, which is the matches found
 	// among candidates over all pairs (blocking keeps almost all matches).
@@ -474,4 +481,60 @@ func crossPairCount(p *prepared) int64 {
 		total -= c * (c - 1) / 2
 	}
 	return total
+}
+
+// anchorMin is the fewest anchor pairs a comparison's m is counted from.
+const anchorMin = 200
+
+// anchorM sets m for each comparison it can by counting the comparison's
+// levels among candidate pairs that agree exactly on other, independent
+// fields, where different people almost never agree: the date of birth
+// among pairs with the same forename, surname and full postcode; names,
+// aliases and sex among pairs with the same date of birth and full
+// postcode; the rest among pairs with the same forename, surname and date
+// of birth. It says which it set; a comparison with fewer than anchorMin
+// such pairs keeps the m it had.
+func anchorM(comps []comparison, all map[pattern]int64, m [][]float64) []bool {
+	index := map[string]int{}
+	for k, c := range comps {
+		index[c.name] = k
+	}
+	exact := func(g pattern, names ...string) bool {
+		for _, n := range names {
+			k, ok := index[n]
+			if !ok || g.level(k) != 1 {
+				return false
+			}
+		}
+		return true
+	}
+	anchorOf := func(name string) []string {
+		switch name {
+		case "dob":
+			return []string{"forename", "surname", "postcode"}
+		case "forename", "middle", "surname", "alias", "sex":
+			return []string{"dob", "postcode"}
+		}
+		return []string{"forename", "surname", "dob"}
+	}
+	set := make([]bool, len(comps))
+	for k, c := range comps {
+		counts := make([]float64, len(c.levels))
+		var total float64
+		for g, n := range all {
+			if l := g.level(k); l > 0 && exact(g, anchorOf(c.name)...) {
+				counts[l] += float64(n)
+				total += float64(n)
+			}
+		}
+		if total < anchorMin {
+			continue
+		}
+		for l := 1; l < len(counts); l++ {
+			m[k][l] = (counts[l] + 0.5) / (total + 0.5*float64(len(counts)-1))
+		}
+		m[k][0] = 0
+		set[k] = true
+	}
+	return set
 }

@@ -460,13 +460,14 @@ func em(comps []comparison, counts map[pattern]int64, labelled []labelledPattern
 			}
 			before := prev[:len(m[k])]
 			copy(before, m[k])
-			if !how.fixM {
+			fixM := how.fixM || how.held != nil && how.held[k]
+			if !fixM {
 				update(m[k], accM[k])
 			}
 			if !how.fixU {
 				change = max(change, update(u[k], accU[k]))
 			}
-			if !how.fixM {
+			if !fixM {
 				monotone(m[k], u[k])
 				for l := 1; l < len(m[k]); l++ {
 					change = max(change, math.Abs(m[k][l]-before[l]))
@@ -517,6 +518,8 @@ func monotone(m, u []float64) {
 type emMode struct {
 	skip       []bool
 	fixU, fixM bool
+	// held, when set, holds the m of the comparisons it marks.
+	held []bool
 }
 
 // startingM is EM's starting point: most matches agree exactly, fewer at
