@@ -66,7 +66,7 @@ type Session struct {
 // Default thresholds, as match probabilities.
 const (
 	DefaultThreshold  = 0.9
-	DefaultReviewFrom = 0.8
+	DefaultReviewFrom = 0.5
 )
 
 // Validate checks that every probability is one and each comparison's
