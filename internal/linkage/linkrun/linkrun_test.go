@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -96,6 +97,28 @@ func TestSyntheticNationalDataLinksToTheTruth(t *testing.T) {
 			t.Errorf("F1 %.4f, want at least 0.97", sc.F1)
 		}
 	})
+}
+
+// TestLinkageHoldsItsAccuracyAsThePopulationGrows links a synthetic
+// national data set of CASELINK_BENCH_LINK_PEOPLE people (skipped when
+// unset; 265,000 take about a minute): a large population brings many
+// different people who share a name, which a small one does not test.
+func TestLinkageHoldsItsAccuracyAsThePopulationGrows(t *testing.T) {
+	people, _ := strconv.Atoi(os.Getenv("CASELINK_BENCH_LINK_PEOPLE"))
+	if people == 0 {
+		t.Skip("set CASELINK_BENCH_LINK_PEOPLE to the number of people")
+	}
+	s := storetest.SQLite(t)
+	dir := synthStore(t, s, people, 11)
+	rep, err := Run(ctx, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := score(t, s, dir)
+	t.Logf("%d people, %d records, %d entities: %v", people, rep.Records, rep.Entities, sc)
+	if sc.F1 < 0.97 {
+		t.Errorf("F1 %.4f, want at least 0.97", sc.F1)
+	}
 }
 
 func TestEntityIDsSurviveARerun(t *testing.T) {
