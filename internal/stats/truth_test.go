@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -30,8 +31,9 @@ var national struct {
 }
 
 // nationalSet is the shared data set: by default 3,000 people written and
-// linked here; CASELINK_BENCH_STATS_DB (sqlite:PATH of a linked database
-// whose victims are sealed with the key file CASELINK_KEY_FILE) and
+// linked here (CASELINK_BENCH_STATS_PEOPLE sets how many);
+// CASELINK_BENCH_STATS_DB (sqlite:PATH of a linked database whose victims
+// are sealed with the key file CASELINK_KEY_FILE) and
 // CASELINK_BENCH_STATS_SET (the synth directory it was loaded from) name a
 // larger one made with the CLI.
 func nationalSet(t testing.TB) (*store.Store, string) {
@@ -52,7 +54,14 @@ func nationalSet(t testing.TB) (*store.Store, string) {
 			return
 		}
 		national.dir = dir
-		if _, err := synth.Generate(ctx, synth.Config{Out: dir, Seed: 11, People: 3000}); err != nil {
+		people := 3000
+		if v := os.Getenv("CASELINK_BENCH_STATS_PEOPLE"); v != "" {
+			if people, err = strconv.Atoi(v); err != nil {
+				national.err = fmt.Errorf("CASELINK_BENCH_STATS_PEOPLE=%q: %v", v, err)
+				return
+			}
+		}
+		if _, err := synth.Generate(ctx, synth.Config{Out: dir, Seed: 11, People: people}); err != nil {
 			national.err = err
 			return
 		}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -211,36 +212,37 @@ func (s *Store) loadMentionRange(ctx context.Context, forces map[string]string, 
 	return out, rows.Err()
 }
 
-// fillEntities numbers the person entities and sets each record's.
+// fillEntities numbers the person entities and sets each record's. The
+// members are read in entity order (from the index on it, which holds both
+// columns), so that numbering needs no map of entity ids.
 func (s *Store) fillEntities(ctx context.Context, sp *StatsPeople) (int, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT mention_id, entity_id FROM entity_members")
+	rows, err := s.r.QueryContext(ctx, "SELECT mention_id, entity_id FROM entity_members ORDER BY entity_id")
 	if err != nil {
 		return 0, err
 	}
 	defer rows.Close()
-	numbers := make(map[idKey]int32, len(sp.People)/2)
-	var mention, entity sql.RawBytes
+	var (
+		mention, entity sql.RawBytes
+		last            []byte
+		n               int32 = -1
+	)
 	for rows.Next() {
 		if err := rows.Scan(&mention, &entity); err != nil {
 			return 0, err
 		}
-		mk, okM := keyOf(mention)
-		ek, okE := keyOf(entity)
-		if !okM || !okE {
-			return 0, pole.Errorf(pole.EINTERNAL, "entity member %q of %q: not UUIDs", mention, entity)
+		if n < 0 || !bytes.Equal(entity, last) {
+			n++
+			last = append(last[:0], entity...)
 		}
-		i, ok := sp.index[mk]
+		k, ok := keyOf(mention)
 		if !ok {
-			continue // a member's mention is always stored; a row in flight is not ours to count
+			return 0, pole.Errorf(pole.EINTERNAL, "entity member %q is not a UUID", mention)
 		}
-		e, ok := numbers[ek]
-		if !ok {
-			e = int32(len(numbers))
-			numbers[ek] = e
+		if i, ok := sp.index[k]; ok {
+			sp.People[i].Entity = n
 		}
-		sp.People[i].Entity = e
 	}
-	return len(numbers), rows.Err()
+	return int(n + 1), rows.Err()
 }
 
 // openDOBs opens the sealed dates of birth of the victims' records, on
