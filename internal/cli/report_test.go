@@ -71,10 +71,10 @@ func TestReportRefusesBadSettingsNamingTheField(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(rules)
-	if err != nil || !strings.Contains(string(b), "version = 1") {
+	if err != nil || !strings.Contains(string(b), "version = 2") {
 		t.Fatalf("the written rules: %v\n%s", err, b)
 	}
-	if err := os.WriteFile(rules, []byte(strings.Replace(string(b), "version = 1", "version = 0", 1)), 0o644); err != nil {
+	if err := os.WriteFile(rules, []byte(strings.Replace(string(b), "version = 2", "version = 0", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {

@@ -23,9 +23,9 @@ func methods(r *Rules, rep *Report, d *dataset) []Paragraph {
 			"An offence is in scope when its Home Office offence codes include one of %s, or it carries the flag %s.", r.Name, r.Version, r.digest, codes, flags)},
 		{"De-duplication", linkage},
 		{"Linkage spread", fmt.Sprintf("Linkage is never certain, so each headline figure comes with the range the linkage scores allow. "+
-			"The low end counts again with the scored pairs of match probability %.2f or more that linkage kept apart (left for review, or merges its "+
+			"The low end counts again with the scored pairs of match probability %g or more that linkage kept apart (left for review, or merges its "+
 			"cluster check refused) taken as the same person, strongest first, joining at most %d people counted apart into one, and never "+
-			"pairs a person judged different; the high end keeps only the links of probability %.2f or more, and the pairs people judged the same. "+
+			"pairs a person judged different; the high end keeps only the links of probability %g or more, and the pairs people judged the same. "+
 			"Offences are crime records and do not depend on linkage.", r.Linkage.LooseProbability, looseMerge, r.Linkage.StrictProbability)},
 		{"Periods and ages", fmt.Sprintf("An offence falls in the year its offending began, else ended, else the year it was recorded, in bands of %d years from %d. "+
 			"A person's age is taken at the earliest offence in scope they were recorded in, from their date of birth on that record (or their most precise one elsewhere); "+
