@@ -4,6 +4,7 @@
 package web
 
 import (
+	_ "embed"
 	"fmt"
 	"log/slog"
 	"net"
@@ -65,40 +66,10 @@ func NewAPI(st *store.Store, desk *review.Desk, guard *access.Guard, auth *acces
 	a.refusals = newRefusals(a.now)
 	mux := http.NewServeMux()
 	methods := map[string][]string{} // path pattern → its methods, for 405's Allow
-	handle := func(method, path string, h http.HandlerFunc) {
-		mux.HandleFunc(method+" "+path, h)
-		methods[path] = append(methods[path], method)
+	for _, rt := range a.routes() {
+		mux.HandleFunc(rt.method+" "+rt.path, rt.h)
+		methods[rt.path] = append(methods[rt.path], rt.method)
 	}
-
-	handle("GET", "/healthz", a.health)
-
-	handle("GET", "/api/reviews", a.acting(ReviewPurpose, a.listReviews))
-	handle("GET", "/api/reviews/{id}", a.acting(ReviewPurpose, a.showReview))
-	handle("POST", "/api/referrals", a.acting(ReviewPurpose, a.refer))
-	handle("POST", "/api/triage", a.acting(ReviewPurpose, a.triage))
-	handle("POST", "/api/reviews/{id}/start", a.acting(ReviewPurpose, a.start))
-	handle("POST", "/api/reviews/{id}/answers", a.acting(ReviewPurpose, a.answer))
-	handle("POST", "/api/reviews/{id}/submit", a.acting(ReviewPurpose, a.submit))
-	handle("POST", "/api/reviews/{id}/decision", a.acting(ReviewPurpose, a.decide))
-	handle("POST", "/api/reviews/{id}/send-back", a.acting(ReviewPurpose, a.sendBack))
-	handle("POST", "/api/reviews/{id}/conclusion", a.acting(ReviewPurpose, a.conclude))
-
-	handle("GET", "/api/actions", a.acting(ReviewPurpose, a.listActions))
-	handle("POST", "/api/reviews/{id}/actions", a.acting(ReviewPurpose, a.raise))
-	handle("POST", "/api/actions/{id}/allocate", a.acting(ReviewPurpose, a.allocate))
-	handle("POST", "/api/actions/{id}/result", a.acting(ReviewPurpose, a.result))
-	handle("POST", "/api/actions/{id}/file", a.acting(ReviewPurpose, a.file))
-
-	handle("GET", "/api/victim-updates", a.acting(ReviewPurpose, a.listVictimUpdates))
-	handle("POST", "/api/victim-updates/{id}/told", a.acting(ReviewPurpose, a.told))
-	handle("PUT", "/api/victims/{record_id}/contact", a.acting(ReviewPurpose, a.contact))
-
-	handle("POST", "/api/interests", a.acting(DeconflictionPurpose, a.registerInterest))
-	handle("GET", "/api/interests", a.acting(DeconflictionPurpose, a.listInterests))
-	handle("GET", "/api/notices", a.acting(DeconflictionPurpose, a.listNotices))
-
-	handle("GET", "/api/report/nature-and-scale", a.acting(ReportPurpose, a.natureAndScale))
-	handle("GET", "/report/nature-and-scale", a.acting(ReportPurpose, a.natureAndScalePage))
 
 	// A known path asked with another method is 405 with Allow; any other
 	// path is 404; both in JSON, not the mux's plain text.
@@ -124,6 +95,58 @@ func NewAPI(st *store.Store, desk *review.Desk, guard *access.Guard, auth *acces
 			msg: "a cross-origin request from a browser may not change anything"})
 	}))
 	return securityHeaders(a.logRequests(a.recoverPanics(cop.Handler(mux))))
+}
+
+// route is one route of the API: openapi.json describes each, and a test
+// holds the two to each other.
+type route struct {
+	method, path string
+	h            http.HandlerFunc
+}
+
+func (a *api) routes() []route {
+	return []route{
+		{"GET", "/healthz", a.health},
+		{"GET", "/openapi.json", serveOpenAPI},
+
+		{"GET", "/api/reviews", a.acting(ReviewPurpose, a.listReviews)},
+		{"GET", "/api/reviews/{id}", a.acting(ReviewPurpose, a.showReview)},
+		{"POST", "/api/referrals", a.acting(ReviewPurpose, a.refer)},
+		{"POST", "/api/triage", a.acting(ReviewPurpose, a.triage)},
+		{"POST", "/api/reviews/{id}/start", a.acting(ReviewPurpose, a.start)},
+		{"POST", "/api/reviews/{id}/answers", a.acting(ReviewPurpose, a.answer)},
+		{"POST", "/api/reviews/{id}/submit", a.acting(ReviewPurpose, a.submit)},
+		{"POST", "/api/reviews/{id}/decision", a.acting(ReviewPurpose, a.decide)},
+		{"POST", "/api/reviews/{id}/send-back", a.acting(ReviewPurpose, a.sendBack)},
+		{"POST", "/api/reviews/{id}/conclusion", a.acting(ReviewPurpose, a.conclude)},
+
+		{"GET", "/api/actions", a.acting(ReviewPurpose, a.listActions)},
+		{"POST", "/api/reviews/{id}/actions", a.acting(ReviewPurpose, a.raise)},
+		{"POST", "/api/actions/{id}/allocate", a.acting(ReviewPurpose, a.allocate)},
+		{"POST", "/api/actions/{id}/result", a.acting(ReviewPurpose, a.result)},
+		{"POST", "/api/actions/{id}/file", a.acting(ReviewPurpose, a.file)},
+
+		{"GET", "/api/victim-updates", a.acting(ReviewPurpose, a.listVictimUpdates)},
+		{"POST", "/api/victim-updates/{id}/told", a.acting(ReviewPurpose, a.told)},
+		{"PUT", "/api/victims/{record_id}/contact", a.acting(ReviewPurpose, a.contact)},
+
+		{"POST", "/api/interests", a.acting(DeconflictionPurpose, a.registerInterest)},
+		{"GET", "/api/interests", a.acting(DeconflictionPurpose, a.listInterests)},
+		{"GET", "/api/notices", a.acting(DeconflictionPurpose, a.listNotices)},
+
+		{"GET", "/api/report/nature-and-scale", a.acting(ReportPurpose, a.natureAndScale)},
+		{"GET", "/report/nature-and-scale", a.acting(ReportPurpose, a.natureAndScalePage)},
+	}
+}
+
+//go:embed openapi.json
+var openAPI []byte
+
+// serveOpenAPI is GET /openapi.json: the description of these routes. It
+// names no record, so it needs no token.
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(openAPI)
 }
 
 // securityHeaders sets on every response, whatever answers it, what keeps

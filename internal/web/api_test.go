@@ -857,3 +857,28 @@ func TestTheReportPageIsHTMLUnderAPolicyThatAllowsOnlyItsStyle(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPINamesThePolicyActionEachRouteChecks holds the served
+// description to the policy test's table of routes and actions.
+func TestOpenAPINamesThePolicyActionEachRouteChecks(t *testing.T) {
+	o := newOffice(t)
+	got := o.send(t, "", "GET", "/openapi.json", nil)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Action string `json:"x-caselink-action"`
+		} `json:"paths"`
+	}
+	got.into(t, http.StatusOK, &doc)
+	for _, rt := range apiRoutes {
+		method, path, _ := strings.Cut(rt.name, " ")
+		path, _, _ = strings.Cut(path, " ")
+		op, ok := doc.Paths[path][strings.ToLower(method)]
+		if !ok {
+			t.Errorf("%s: not in /openapi.json", rt.name)
+			continue
+		}
+		if op.Action != string(rt.action) {
+			t.Errorf("%s: /openapi.json says %q, the policy test %q", rt.name, op.Action, rt.action)
+		}
+	}
+}
