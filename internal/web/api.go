@@ -45,6 +45,7 @@ type api struct {
 	now   func() time.Time
 	// refusals counts refused tokens per address, to slow guessing.
 	refusals *refusals
+	metrics  *metrics
 }
 
 // NewAPI is the JSON API. Every request acts for the holder of an API token
@@ -64,6 +65,7 @@ func NewAPI(st *store.Store, desk *review.Desk, guard *access.Guard, auth *acces
 	}
 	a := &api{st: st, desk: desk, guard: guard, auth: auth, rec: rec, log: log, now: time.Now}
 	a.refusals = newRefusals(a.now)
+	a.metrics = newMetrics(a.now())
 	mux := http.NewServeMux()
 	methods := map[string][]string{} // path pattern → its methods, for 405's Allow
 	for _, rt := range a.routes() {
@@ -108,6 +110,7 @@ func (a *api) routes() []route {
 	return []route{
 		{"GET", "/healthz", a.health},
 		{"GET", "/openapi.json", serveOpenAPI},
+		{"GET", "/metrics", a.serveMetrics},
 
 		{"GET", "/api/reviews", a.acting(ReviewPurpose, a.listReviews)},
 		{"GET", "/api/reviews/{id}", a.acting(ReviewPurpose, a.showReview)},
@@ -192,6 +195,8 @@ func (a *api) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
+		// The mux sets the pattern it matched on the request it was given.
+		a.metrics.observe(r.Pattern, sw.status, time.Since(start))
 		a.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status), slog.Duration("took", time.Since(start)), slog.String("from", clientAddress(r)))
 	})

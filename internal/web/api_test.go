@@ -882,3 +882,29 @@ func TestOpenAPINamesThePolicyActionEachRouteChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsCountRequestsByRoutePatternNeverByPath(t *testing.T) {
+	o := newOffice(t)
+	r := o.reviewIn(t, "west-yorkshire", pole.ReviewTriaged)
+	o.as(t, pole.RoleNationalReviewer, "GET", "/api/reviews/"+r.ID, nil).into(t, http.StatusOK, &struct{}{})
+	o.as(t, pole.RoleNationalReviewer, "GET", "/no/such/"+r.ID, nil)
+	got := o.send(t, "", "GET", "/metrics", nil)
+	if got.status != http.StatusOK || !strings.HasPrefix(got.header.Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Fatalf("GET /metrics: %d %q", got.status, got.header.Get("Content-Type"))
+	}
+	body := string(got.body)
+	for _, want := range []string{
+		`caselink_http_requests_total{route="GET /api/reviews/{id}",status="200"} 1`,
+		`caselink_http_requests_total{route="unmatched",status="404"} 1`,
+		`caselink_http_request_duration_seconds_bucket{route="GET /api/reviews/{id}",le="+Inf"} 1`,
+		`caselink_http_request_duration_seconds_count{route="GET /api/reviews/{id}"} 1`,
+		"# TYPE caselink_http_request_duration_seconds histogram",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, r.ID) {
+		t.Errorf("/metrics names a record id:\n%s", body)
+	}
+}
