@@ -11,7 +11,7 @@ import (
 	"github.com/caselink/caselink/internal/stats"
 )
 
-const reportUsage = `Usage: caselink report nature-and-scale --out DIR [--rules FILE] [--threshold N] [--round N] [--purpose WHY]
+const reportUsage = `Usage: caselink report nature-and-scale --out DIR [--rules FILE] [--threshold N] [--round N] [--below-default-disclosure] [--purpose WHY]
        caselink report nature-and-scale --write-rules FILE
 
 The nature-and-scale report: victims, suspected offenders, groups and
@@ -19,7 +19,8 @@ offences counted once across forces through person linkage, each headline
 with the range the linkage scores allow; the data quality of each force's
 records per field and year; and a methods section written from the counting
 rules used. Counts under --threshold are suppressed (with further cells
-where a total would give them away) and the rest rounded to --round.
+where a total would give them away) and the rest rounded to --round; less
+than the default (10 and 5) needs --below-default-disclosure.
 DIR gets report.html (charts drawn as SVG, no external resources),
 report.json, tables/*.csv and quality/*.csv. A national analyst's or
 reviewer's token with the read scope.`
@@ -39,6 +40,7 @@ func runReport(ctx context.Context, m *Main, args []string) (err error) {
 	def := stats.DefaultDisclosure()
 	threshold := fs.Int("threshold", def.Threshold, "suppress counts from 1 to N-1")
 	round := fs.Int("round", def.Base, "round published counts to the nearest N (1: no rounding)")
+	below := fs.Bool("below-default-disclosure", false, "allow a threshold under 10 or rounding under 5: small counts are then published")
 	pos, err := m.parseWithArgs(fs, args[1:])
 	if err != nil {
 		return err
@@ -61,6 +63,16 @@ func runReport(ctx context.Context, m *Main, args []string) (err error) {
 	opt := stats.Options{Disclosure: stats.Disclosure{Threshold: *threshold, Base: *round}}
 	if err := opt.Disclosure.Validate(); err != nil {
 		return err
+	}
+	// Less protection than the default publishes small counts: it must be
+	// asked for in so many words (and the audit entry records the figures).
+	if !*below && (*threshold < def.Threshold || *round < def.Base) {
+		field := "threshold"
+		if *threshold >= def.Threshold {
+			field = "base"
+		}
+		return pole.Invalid(field, "a threshold under %d or rounding under %d publishes small counts; say so with --below-default-disclosure",
+			def.Threshold, def.Base)
 	}
 	if *rulesFile != "" {
 		if opt.Rules, err = stats.LoadRules(*rulesFile); err != nil {

@@ -83,6 +83,8 @@ func TestReportRefusesBadSettingsNamingTheField(t *testing.T) {
 	}{
 		{[]string{"--threshold", "0"}, "threshold"},
 		{[]string{"--round", "0"}, "base"},
+		{[]string{"--threshold", "3"}, "threshold"},
+		{[]string{"--round", "1"}, "base"},
 		{[]string{"--rules", rules}, "rules"},
 		{[]string{"--rules", filepath.Join(dir, "missing.toml")}, "rules"},
 		{nil, "out"},
@@ -98,5 +100,9 @@ func TestReportRefusesBadSettingsNamingTheField(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
 		t.Errorf("a refused report wrote its directory: %v", err)
+	}
+	if _, _, err := run(t, analyst, "report", "nature-and-scale", "--db", db, "--out", filepath.Join(dir, "exact"),
+		"--threshold", "1", "--round", "1", "--below-default-disclosure"); err != nil {
+		t.Errorf("exact figures asked for in so many words: %v", err)
 	}
 }

@@ -135,7 +135,9 @@ func produce(ctx context.Context, st *store.Store, opt Options) (*Report, *count
 		}
 	}
 	rep.Tables = tables
-	rep.Quality = measureQuality(d, r, dc)
+	if rep.Quality, err = measureQuality(d, r, dc); err != nil {
+		return nil, nil, pole.E(op, err)
+	}
 	for _, s := range d.sources {
 		rep.Sources = append(rep.Sources, SourceSummary{Force: s.Force, Files: len(s.SourceIDs), Rows: s.Rows, Quarantined: s.Quarantined})
 		rep.sourceIDs = append(rep.sourceIDs, s.SourceIDs...)

@@ -73,10 +73,19 @@ const looseMerge = 4
 // make one of more than looseMerge stored people is not made: components
 // over every pair would chain a million records into a few giants.
 func (d *dataset) loose(at float64) partition {
-	different := d.judgedDifferent()
+	// cannot[e] lists the people e may not join: a record of theirs was
+	// judged different from one of e's. Kept per set as sets join, so that
+	// no chain of pairs joins two records judged different.
+	cannot := map[int32][]int32{}
+	for _, j := range d.judgements {
+		if ea, eb := d.entity[j.a], d.entity[j.b]; !j.same && ea != eb {
+			cannot[ea] = append(cannot[ea], eb)
+			cannot[eb] = append(cannot[eb], ea)
+		}
+	}
 	order := make([]int32, 0, len(d.pairs))
 	for k, p := range d.pairs {
-		if p.p >= at && d.entity[p.a] != d.entity[p.b] && !different[[2]int32{min(p.a, p.b), max(p.a, p.b)}] {
+		if p.p >= at && d.entity[p.a] != d.entity[p.b] {
 			order = append(order, int32(k))
 		}
 	}
@@ -86,13 +95,28 @@ func (d *dataset) loose(at float64) partition {
 	for i := range size {
 		size[i] = 1
 	}
+	apart := func(a, b int32) bool {
+		for _, c := range cannot[a] {
+			if u.find(c) == b {
+				return true
+			}
+		}
+		return false
+	}
 	for _, k := range order {
 		a, b := u.find(d.entity[d.pairs[k].a]), u.find(d.entity[d.pairs[k].b])
-		if a == b || size[a]+size[b] > looseMerge {
+		if a == b || size[a]+size[b] > looseMerge || apart(a, b) || apart(b, a) {
 			continue
 		}
 		u.union(a, b)
-		size[u.find(a)] = size[a] + size[b]
+		root := u.find(a)
+		size[root] = size[a] + size[b]
+		merged := append(cannot[a], cannot[b]...)
+		delete(cannot, a)
+		delete(cannot, b)
+		if len(merged) > 0 {
+			cannot[root] = merged
+		}
 	}
 	return u.dense(func(i int) int32 { return d.entity[i] }, len(d.people))
 }
@@ -113,16 +137,6 @@ func (d *dataset) strict(at float64) partition {
 		}
 	}
 	return u.dense(func(i int) int32 { return int32(i) }, len(d.people))
-}
-
-func (d *dataset) judgedDifferent() map[[2]int32]bool {
-	out := map[[2]int32]bool{}
-	for _, j := range d.judgements {
-		if !j.same {
-			out[[2]int32{min(j.a, j.b), max(j.a, j.b)}] = true
-		}
-	}
-	return out
 }
 
 // involved is what a partition's people did in offences in scope: for
@@ -157,9 +171,30 @@ func (v *involved) add(d *dataset, person int32, p part, force int16) {
 	if v.force[person] != force {
 		v.force[person] = multipleForces
 	}
-	if d.dates[p.cas].Before(d.dates[v.first[person]]) {
+	if first := v.first[person]; d.earlier(p.cas, first) || p.cas == first && d.people[p.rec].ID < d.people[v.rec[person]].ID {
 		v.first[person], v.rec[person] = p.cas, p.rec
 	}
+}
+
+// earlier says whether case a's offending began before case b's, in an
+// order that does not depend on the order the cases were read in: a dated
+// case before an undated one, then by date, a more precise date before a
+// less precise one that it falls in, then by case id.
+func (d *dataset) earlier(a, b int32) bool {
+	da, db := d.dates[a], d.dates[b]
+	switch {
+	case a == b:
+		return false
+	case da.IsZero() != db.IsZero():
+		return !da.IsZero()
+	case da.Before(db):
+		return true
+	case db.Before(da):
+		return false
+	case da.Precision() != db.Precision():
+		return da.Precision() > db.Precision()
+	}
+	return d.cases[a].ID < d.cases[b].ID
 }
 
 // counted is one partition's counts: victims and offenders with their

@@ -1,7 +1,9 @@
 package stats
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/caselink/caselink/internal/pole"
 )
@@ -26,7 +28,7 @@ type tally struct{ records, recorded, valid int }
 // measureQuality measures how completely and how validly each force
 // records the fields the counts rest on, per force and per year of the
 // offence, over the records of offences in scope.
-func measureQuality(d *dataset, r *Rules, dc Disclosure) []*Quality {
+func measureQuality(d *dataset, r *Rules, dc Disclosure) ([]*Quality, error) {
 	// A person record's roles and year come from the parts it plays in
 	// offences in scope; a record in none is not measured.
 	const (
@@ -51,7 +53,7 @@ func measureQuality(d *dataset, r *Rules, dc Disclosure) []*Quality {
 		default:
 			continue
 		}
-		if fc := firstCase[p.rec]; fc < 0 || d.dates[p.cas].Before(d.dates[fc]) {
+		if fc := firstCase[p.rec]; fc < 0 || d.earlier(p.cas, fc) {
 			firstCase[p.rec] = p.cas
 			year[p.rec] = caseYear(d.cases[p.cas])
 		}
@@ -138,12 +140,16 @@ func measureQuality(d *dataset, r *Rules, dc Disclosure) []*Quality {
 
 	out := make([]*Quality, 0, len(measures))
 	for _, m := range measures {
-		out = append(out, m.measure(dc))
+		q, err := m.measure(dc)
+		if err != nil {
+			return nil, fmt.Errorf("quality %s: %w", m.id, err)
+		}
+		out = append(out, q)
 	}
-	return out
+	return out, nil
 }
 
-func (m *measure) measure(dc Disclosure) *Quality {
+func (m *measure) measure(dc Disclosure) (*Quality, error) {
 	var all tally
 	byForce := map[string]*tally{}
 	byYear := map[int]*tally{}
@@ -169,28 +175,103 @@ func (m *measure) measure(dc Disclosure) *Quality {
 			}
 		}
 	}
-	q := &Quality{ID: m.id, Label: m.label, Rule: m.rule, Field: m.field, Overall: figure(dc, all)}
 	forces := make([]string, 0, len(byForce))
 	for f := range byForce {
 		forces = append(forces, f)
 	}
 	slices.SortFunc(forces, func(a, b string) int { return compareStrings(forceName(a), forceName(b)) })
-	for _, f := range forces {
-		fig := figure(dc, *byForce[f])
-		fig.Force = f
-		q.ByForce = append(q.ByForce, fig)
-	}
 	years := make([]int, 0, len(byYear))
 	for y := range byYear {
 		years = append(years, y)
 	}
 	slices.Sort(years)
-	for _, y := range years {
-		fig := figure(dc, *byYear[y])
-		fig.Year = y
-		q.ByYear = append(q.ByYear, fig)
+
+	// Each count is protected as a cell of a table whose rows are the
+	// forces (or the years, with the records of no known year as a last,
+	// unpublished row), whose total is the overall count: a force's small
+	// count is then not the overall less the others.
+	forceTallies := make([]tally, len(forces))
+	for i, f := range forces {
+		forceTallies[i] = *byForce[f]
 	}
-	return q
+	yearTallies := make([]tally, len(years)+1)
+	known := tally{}
+	for i, y := range years {
+		yearTallies[i] = *byYear[y]
+		known.records += byYear[y].records
+		known.recorded += byYear[y].recorded
+		known.valid += byYear[y].valid
+	}
+	yearTallies[len(years)] = tally{all.records - known.records, all.recorded - known.recorded, all.valid - known.valid}
+	byForceFig, overall, err := protectTallies(dc, forceTallies)
+	if err != nil {
+		return nil, err
+	}
+	byYearFig, _, err := protectTallies(dc, yearTallies)
+	if err != nil {
+		return nil, err
+	}
+	q := &Quality{ID: m.id, Label: m.label, Rule: m.rule, Field: m.field, Overall: overall}
+	for i, f := range forces {
+		byForceFig[i].Force = f
+		q.ByForce = append(q.ByForce, byForceFig[i])
+	}
+	for i, y := range years {
+		byYearFig[i].Year = y
+		q.ByYear = append(q.ByYear, byYearFig[i])
+	}
+	return q, nil
+}
+
+// protectTallies publishes the records, recorded and valid counts of each
+// row, and of all rows together, each count protected as a one-column
+// table over the rows; the rates are worked out from what is published.
+func protectTallies(dc Disclosure, rows []tally) ([]QualityFigure, QualityFigure, error) {
+	figs := make([]QualityFigure, len(rows))
+	var total QualityFigure
+	labels := make([]string, len(rows))
+	for i := range labels {
+		labels[i] = strconv.Itoa(i)
+	}
+	for _, part := range []struct {
+		get func(tally) int
+		set func(*QualityFigure, Cell)
+	}{
+		{func(t tally) int { return t.records }, func(f *QualityFigure, c Cell) { f.Records = c }},
+		{func(t tally) int { return t.recorded }, func(f *QualityFigure, c Cell) { f.Recorded = c }},
+		{func(t tally) int { return t.valid }, func(f *QualityFigure, c Cell) { f.Valid = c }},
+	} {
+		counts := make([][]int, len(rows))
+		for i, t := range rows {
+			counts[i] = []int{part.get(t)}
+		}
+		t := newTable("quality", "", "record", "records", "", "", labels, []string{"Count"}, counts)
+		if err := dc.Protect(t); err != nil {
+			return nil, QualityFigure{}, err
+		}
+		for i := range rows {
+			part.set(&figs[i], t.Cells[i][0])
+		}
+		part.set(&total, t.Total)
+	}
+	for i := range figs {
+		figs[i].Completeness = rateOfPublished(dc, figs[i].Recorded, figs[i].Records)
+		figs[i].Validity = rateOfPublished(dc, figs[i].Valid, figs[i].Recorded)
+	}
+	total.Completeness = rateOfPublished(dc, total.Recorded, total.Records)
+	total.Validity = rateOfPublished(dc, total.Valid, total.Recorded)
+	return figs, total, nil
+}
+
+// rateOfPublished is num/den as a percentage from the published counts
+// only, so that it tells nothing they do not; withheld when either is
+// suppressed, when the base is under the threshold, or when the part
+// missing (den-num) is small itself.
+func rateOfPublished(dc Disclosure, num, den Cell) Rate {
+	if num.Suppressed || den.Suppressed || den.raw < dc.Threshold || dc.small(den.raw-num.raw) {
+		return Rate{Withheld: true}
+	}
+	return dc.Rate(num.Value, den.Value)
 }
 
 func at[K comparable](m map[K]*tally, k K) *tally {
@@ -200,11 +281,6 @@ func at[K comparable](m map[K]*tally, k K) *tally {
 		m[k] = t
 	}
 	return t
-}
-
-func figure(dc Disclosure, t tally) QualityFigure {
-	return QualityFigure{Records: dc.Count(t.records), Recorded: dc.Count(t.recorded), Valid: dc.Count(t.valid),
-		Completeness: dc.Rate(t.recorded, t.records), Validity: dc.Rate(t.valid, t.recorded)}
 }
 
 func compareStrings(a, b string) int {

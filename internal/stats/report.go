@@ -4,8 +4,9 @@ import "time"
 
 // Report is the nature-and-scale report: headline counts with their
 // linkage spread, the tables behind them, the data-quality figures, and
-// the methods, all after disclosure control. Nothing in it is a raw count:
-// a Report can be written out as it is.
+// the methods, all after disclosure control. Nothing in it is a raw count
+// but the sources' files, rows and quarantined rows, which count rows of
+// exports, not people: a Report can be written out as it is.
 type Report struct {
 	Title     string    `json:"title"`
 	Generated time.Time `json:"generated"`
