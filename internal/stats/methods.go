@@ -39,9 +39,9 @@ func methods(r *Rules, rep *Report, d *dataset) []Paragraph {
 		{"Data quality", "Data-quality measures count records, not people, so that they show how each force records. A field is recorded when the record holds a value, " +
 			"and valid when the value is usable: a self-defined ethnicity code of the 18+1 list other than not stated; an officer-observed code other than IC9 (unknown); " +
 			"a three-letter nationality code; a full date of birth not after the offence; a full offence date not after the date recorded; a known outcome type. " +
-			"Rows a force's export held that could not be read are counted under sources, not here. "+
-			"Each count is protected with the others of its measure (the forces, or the years, adding up to the whole), and a percentage is worked out "+
-			"from the published counts, withheld where a count in it, or the part missing, is suppressed or small. "+
+			"Rows a force's export held that could not be read are counted under sources, not here. " +
+			"Each count is protected with the others of its measure (the forces, or the years, adding up to the whole), and a percentage is worked out " +
+			"from the published counts, withheld where a count in it, or the part missing, is suppressed or small. " +
 			"The sources' counts of files, rows and quarantined rows are published exactly: they count rows of exports, not people."},
 		{"Limits", "A suspect is a person the police recorded as a suspect, not a person convicted. The figures count what the forces' exports hold: crimes never " +
 			"recorded, and people never named, are not in them. Linkage errors move counts both ways, within the ranges shown."},
