@@ -62,8 +62,17 @@ func produce(ctx context.Context, st *store.Store, opt Options) (*Report, *count
 	}
 	forces := newForceIndex(d)
 
-	// The three linkages are counted side by side: the one stored, and the
-	// two that bound it.
+	// The data quality is measured, and the three linkages counted (the
+	// one stored, and the two that bound it), side by side.
+	type measured struct {
+		q   []*Quality
+		err error
+	}
+	quality := make(chan measured, 1)
+	go func() {
+		q, err := measureQuality(d, r, dc)
+		quality <- measured{q, err}
+	}()
 	parts := []partition{d.headline(), {}, {}}
 	counts := make([]*counted, 3)
 	errs := make([]error, 3)
@@ -135,9 +144,11 @@ func produce(ctx context.Context, st *store.Store, opt Options) (*Report, *count
 		}
 	}
 	rep.Tables = tables
-	if rep.Quality, err = measureQuality(d, r, dc); err != nil {
-		return nil, nil, pole.E(op, err)
+	mq := <-quality
+	if mq.err != nil {
+		return nil, nil, pole.E(op, mq.err)
 	}
+	rep.Quality = mq.q
 	for _, s := range d.sources {
 		rep.Sources = append(rep.Sources, SourceSummary{Force: s.Force, Files: len(s.SourceIDs), Rows: s.Rows, Quarantined: s.Quarantined})
 		rep.sourceIDs = append(rep.sourceIDs, s.SourceIDs...)
