@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -179,7 +180,7 @@ func (m *measure) measure(dc Disclosure) (*Quality, error) {
 	for f := range byForce {
 		forces = append(forces, f)
 	}
-	slices.SortFunc(forces, func(a, b string) int { return compareStrings(forceName(a), forceName(b)) })
+	slices.SortFunc(forces, func(a, b string) int { return cmp.Compare(forceName(a), forceName(b)) })
 	years := make([]int, 0, len(byYear))
 	for y := range byYear {
 		years = append(years, y)
@@ -281,16 +282,6 @@ func at[K comparable](m map[K]*tally, k K) *tally {
 		m[k] = t
 	}
 	return t
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func isAlpha3(s string) bool {

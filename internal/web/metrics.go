@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -74,7 +75,7 @@ func (m *metrics) write(w io.Writer, now time.Time) error {
 	}
 	slices.SortFunc(keys, func(a, b requestKey) int {
 		if a.route != b.route {
-			return compare(a.route, b.route)
+			return cmp.Compare(a.route, b.route)
 		}
 		return a.status - b.status
 	})
@@ -103,16 +104,6 @@ func (m *metrics) write(w io.Writer, now time.Time) error {
 		now.Sub(m.started).Seconds())
 	_, err := w.Write(b)
 	return err
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // serveMetrics is GET /metrics. Like /healthz it needs no token: it holds
