@@ -326,7 +326,7 @@ func (m *mapper) mapPerson(rec record, pf PersonFields, role pole.Role) *pole.Me
 	p.EthnicitySelf = m.coded(rec, pf.EthnicitySelf, "ethnicity_self", "self-defined ethnicity", func(c string) bool { _, ok := pole.SelfDefinedEthnicity(c); return ok })
 	p.EthnicityObserved = m.coded(rec, pf.EthnicityObserved, "ethnicity_observed", "officer-observed ethnicity", func(c string) bool { _, ok := pole.ObservedEthnicity(c); return ok })
 	p.Nationality = strings.ToUpper(m.text(rec, pf.Nationality))
-	if p.Nationality != "" && !isAlpha3(p.Nationality) {
+	if p.Nationality != "" && !pole.IsNationality(p.Nationality) {
 		m.problem(pf.Nationality, p.Nationality, "nationality %q is not an ISO 3166-1 alpha-3 code such as GBR", p.Nationality)
 	}
 	addr := pole.Address{Text: m.text(rec, pf.Address), Premises: m.codeString("premises", m.text(rec, pf.Premises), strings.ToLower)}
@@ -392,18 +392,6 @@ func (m *mapper) coded(rec record, f Field, table, what string, valid func(strin
 		m.problem(f, v, "unknown %s code %q: not a code caselink knows, nor a label in the profile's codes.%s", what, v, table)
 	}
 	return c
-}
-
-func isAlpha3(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for i := range 3 {
-		if s[i] < 'A' || s[i] > 'Z' {
-			return false
-		}
-	}
-	return true
 }
 
 func nonEmpty(parts ...string) []string {

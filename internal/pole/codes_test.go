@@ -273,3 +273,11 @@ func TestEthnicityCodesListBothSchemesSelfDefinedFirst(t *testing.T) {
 		t.Errorf("got %q after caller changed its slice, want the package's own copy unchanged", got)
 	}
 }
+
+func TestIsNationalityTakesThreeCapitalLettersOnly(t *testing.T) {
+	for s, want := range map[string]bool{"GBR": true, "PAK": true, "gbr": false, "GB": false, "GBRX": false, "G1R": false, "": false, "ÅLA": false} {
+		if got := pole.IsNationality(s); got != want {
+			t.Errorf("IsNationality(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -90,11 +90,24 @@ type Mention struct {
 }
 
 var (
-	postcodePattern    = regexp.MustCompile(`^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$`)
-	phonePattern       = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-	vehiclePattern     = regexp.MustCompile(`^[A-Z0-9]{1,8}$`)
-	nationalityPattern = regexp.MustCompile(`^[A-Z]{3}$`)
+	postcodePattern = regexp.MustCompile(`^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$`)
+	phonePattern    = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+	vehiclePattern  = regexp.MustCompile(`^[A-Z0-9]{1,8}$`)
 )
+
+// IsNationality reports whether s has the form of an ISO 3166-1 alpha-3
+// code (three capital letters), as a stored nationality must.
+func IsNationality(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := range 3 {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
 
 // Validate checks that m can be stored, naming the first field at fault.
 // Values are checked in the canonical forms that ingest normalises to.
@@ -133,7 +146,7 @@ func (m *Mention) Validate() error {
 			return Invalid("ethnicity_observed", "unknown officer-observed ethnicity code %q", m.EthnicityObserved)
 		}
 	}
-	if m.Nationality != "" && !nationalityPattern.MatchString(m.Nationality) {
+	if m.Nationality != "" && !IsNationality(m.Nationality) {
 		return Invalid("nationality", "%q is not an ISO 3166-1 alpha-3 code", m.Nationality)
 	}
 	for _, a := range m.Addresses {

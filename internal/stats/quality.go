@@ -100,7 +100,7 @@ func measureQuality(d *dataset, r *Rules, dc Disclosure) ([]*Quality, error) {
 			{id: roleName + "-nationality", label: "Nationality of " + roleName + "s", rule: "record", field: "nationality",
 				applies: person(role), year: personYear, force: personForce, n: people,
 				recorded: func(i int) bool { return d.people[i].Nationality != "" },
-				valid:    func(i int) bool { return isAlpha3(d.people[i].Nationality) }},
+				valid:    func(i int) bool { return pole.IsNationality(d.people[i].Nationality) }},
 			{id: roleName + "-dob", label: "Date of birth of " + roleName + "s", rule: "record", field: "dob",
 				applies: person(role), year: personYear, force: personForce, n: people,
 				recorded: func(i int) bool { return !d.people[i].DOB.IsZero() }, valid: validDOB},
@@ -282,16 +282,4 @@ func at[K comparable](m map[K]*tally, k K) *tally {
 		m[k] = t
 	}
 	return t
-}
-
-func isAlpha3(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for i := range 3 {
-		if s[i] < 'A' || s[i] > 'Z' {
-			return false
-		}
-	}
-	return true
 }

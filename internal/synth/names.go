@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/reftable"
 )
 
@@ -159,7 +160,7 @@ func (f *nameFacts) loadCommunities() {
 		if err != nil || !(w > 0) {
 			row.Fail("weight %q is not a positive number", row.Fields[1])
 		}
-		if !isAlpha3(row.Fields[4]) {
+		if !pole.IsNationality(row.Fields[4]) {
 			row.Fail("nationality %q is not an ISO 3166-1 alpha-3 code", row.Fields[4])
 		}
 		code := row.Fields[0]
@@ -273,16 +274,4 @@ func capitaliseFirst(s string) string {
 		return s
 	}
 	return string(unicode.ToUpper(r)) + s[size:]
-}
-
-func isAlpha3(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for i := range len(s) {
-		if s[i] < 'A' || s[i] > 'Z' {
-			return false
-		}
-	}
-	return true
 }

@@ -57,7 +57,7 @@ func TestCommunitiesHaveValidEthnicityAndNationalityCodes(t *testing.T) {
 		if e, ok := pole.ObservedEthnicity(c.IC); !ok || c.IC == "IC9" {
 			t.Errorf("%s: IC %q is not an IC1 to IC6 code (got %+v)", c.Code, c.IC, e)
 		}
-		if !isAlpha3(c.Nationality) {
+		if !pole.IsNationality(c.Nationality) {
 			t.Errorf("%s: nationality %q is not three capital letters", c.Code, c.Nationality)
 		}
 	}
