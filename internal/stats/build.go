@@ -113,18 +113,17 @@ func produce(ctx context.Context, st *store.Store, opt Options) (*Report, *count
 	if d.model != nil {
 		rep.Linkage.ModelVersion = d.model.Version
 	}
-	offences, offenceRecords := 0, 0
+	offences := 0
 	for i := range d.cases {
 		if d.inScope[i] {
 			offences++
 		}
 	}
-	offenceRecords = len(d.cases)
 	rep.Headlines = []Headline{
 		headline(dc, "victims", "Victims", "victim", head.victims.people, low.victims.people, high.victims.people, head.victims.parts),
 		headline(dc, "offenders", "Suspected offenders", "offender", head.offenders.people, low.offenders.people, high.offenders.people, head.offenders.parts),
 		headline(dc, "groups", "Groups", "group", len(head.groups), len(low.groups), len(high.groups), len(head.groups)),
-		headline(dc, "offences", "Offences", "offence", offences, offences, offences, offenceRecords),
+		headline(dc, "offences", "Offences", "offence", offences, offences, offences, len(d.cases)),
 	}
 	people := newPeopleView(d, parts[0])
 	tables := []*Table{

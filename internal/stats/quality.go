@@ -87,7 +87,8 @@ func measureQuality(d *dataset, r *Rules, dc Disclosure) ([]*Quality, error) {
 		fc := firstCase[i]
 		return fc < 0 || !d.dates[fc].Before(dob)
 	}
-	ethnicity := func(role uint8, roleName, roleRule string) []measure {
+	// The measures of a person record of one part.
+	recordOf := func(role uint8, roleName string) []measure {
 		return []measure{
 			{id: roleName + "-ethnicity-self", label: "Self-defined ethnicity of " + roleName + "s", rule: "record", field: "ethnicity_self",
 				applies: person(role), year: personYear, force: personForce, n: people,
@@ -106,23 +107,26 @@ func measureQuality(d *dataset, r *Rules, dc Disclosure) ([]*Quality, error) {
 				recorded: func(i int) bool { return !d.people[i].DOB.IsZero() }, valid: validDOB},
 		}
 	}
-	measures := slices.Concat(ethnicity(asSuspect, "suspect", "offender"), ethnicity(asVictim, "victim", "victim"), []measure{
+	measures := slices.Concat(recordOf(asSuspect, "suspect"), recordOf(asVictim, "victim"), []measure{
 		{id: "victim-age-at-offence", label: "Victim's age at the offence computable", rule: "record", field: "dob, offence dates",
 			applies: person(asVictim), year: personYear, force: personForce, n: people,
 			recorded: func(i int) bool {
-				_, _, ok := pole.AgeRange(d.people[i].DOB, caseDate(d.cases[max(firstCase[i], 0)]))
-				return ok && firstCase[i] >= 0
+				if firstCase[i] < 0 {
+					return false
+				}
+				_, _, ok := pole.AgeRange(d.people[i].DOB, d.dates[firstCase[i]])
+				return ok
 			},
 			valid: func(i int) bool {
-				lo, hi, ok := pole.AgeRange(d.people[i].DOB, caseDate(d.cases[max(firstCase[i], 0)]))
-				return ok && lo == hi
+				lo, hi, _ := pole.AgeRange(d.people[i].DOB, d.dates[firstCase[i]])
+				return lo == hi // asked only of a record whose age is computable
 			}},
 		{id: "offence-date", label: "Offence date", rule: "offence", field: "offence_from, offence_to",
 			applies: inScopeCase, year: caseYearOf, force: caseForce, n: cases,
 			recorded: func(i int) bool { return !d.cases[i].OffenceFrom.IsZero() || !d.cases[i].OffenceTo.IsZero() },
 			valid: func(i int) bool {
 				c := d.cases[i]
-				from := caseDate(c)
+				from := d.dates[i]
 				return from.Precision() == pole.PrecisionDay && (c.Recorded.IsZero() || !c.Recorded.Before(from)) &&
 					(c.OffenceTo.IsZero() || !c.OffenceTo.Before(c.OffenceFrom))
 			}},
