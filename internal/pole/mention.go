@@ -179,6 +179,10 @@ func (m *Mention) Validate() error {
 }
 
 // MentionFilter selects mentions; zero fields match everything.
+// MaxFilterIDs is the most ids a filter may list: a search ranks its
+// candidates before it asks the store for them.
+const MaxFilterIDs = 1000
+
 type MentionFilter struct {
 	Force string
 	// Reach, when not nil, is the access policy's filter, applied inside
@@ -189,6 +193,9 @@ type MentionFilter struct {
 	RecordID string
 	Role     Role
 	Surname  string // exact, ignoring case
-	Offset   int
-	Limit    int
+	// IDs, when not nil, limits the mentions to these, at most
+	// MaxFilterIDs of them; an empty, non-nil list matches nothing.
+	IDs    []string
+	Offset int
+	Limit  int
 }

@@ -61,6 +61,35 @@ func (s *Store) FindInterestNotices(ctx context.Context, force string, limit int
 	return list, pole.E(op, err)
 }
 
+// ForcesHoldingMentions lists the forces that hold any of the person
+// records ids, in order: what deconfliction may tell a searcher about
+// forces outside their reach.
+func (s *Store) ForcesHoldingMentions(ctx context.Context, ids []string) ([]string, error) {
+	const op = "store.ForcesHoldingMentions"
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if len(ids) > pole.MaxFilterIDs {
+		return nil, pole.E(op, pole.Invalid("ids", "%d ids; at most %d", len(ids), pole.MaxFilterIDs))
+	}
+	var w where
+	w.in("m.id", ids)
+	rows, err := s.r.QueryContext(ctx, s.eng.rebind("SELECT DISTINCT s.force FROM "+mentionFrom+w.String()+" ORDER BY s.force"), w.args...)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var force string
+		if err := rows.Scan(&force); err != nil {
+			return nil, pole.E(op, err)
+		}
+		out = append(out, force)
+	}
+	return out, pole.E(op, rows.Err())
+}
+
 // ForcesHoldingSurname lists the forces that hold a person record with
 // this surname (ignoring case), in order: what deconfliction may tell a
 // searcher about forces outside their reach. Victims' surnames are sealed

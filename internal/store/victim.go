@@ -413,9 +413,12 @@ var identityColumns = []string{"forename", "middle_names", "surname", "name_as_w
 
 // rewriteIdentity sets a mention row's identity columns from row (a full
 // mention row as mentionValues makes it), if the row is still at version.
+// The version stays (the sealed copy is kept by it), but updated_at moves:
+// what the row shows changed, and a reader of changes (the people search
+// index) must see a record sealed or opened.
 func (s *Store) rewriteIdentity(ctx context.Context, tx *sql.Tx, id string, version int, row []any) error {
-	var sets []string
-	var args []any
+	sets := []string{"updated_at = ?"}
+	args := []any{s.eng.timeValue(s.now())}
 	for _, c := range identityColumns {
 		sets = append(sets, c+" = ?")
 		args = append(args, row[slices.Index(mentionInsertColumns, c)])

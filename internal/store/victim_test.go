@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -314,7 +315,9 @@ func TestANominalRecordStaysSealedUntilItsCasesShowItIsNoVictims(t *testing.T) {
 		if ids, _ := s.FindVictimsByIndex(ctx, "surname", "Suspectson", nil); len(ids) != 0 {
 			t.Errorf("an opened record still has blind indexes: %v", ids)
 		}
-		// Linked later as a victim in another case, it is sealed again.
+		// Linked later as a victim in another case, it is sealed again, and
+		// a reader of changes sees it change.
+		before := time.Now().Add(-time.Second)
 		more := newSource("sy_occurrence_nominal_links_2.csv")
 		c2 := sampleCase(more, "SY/10")
 		c2.ID = uuid.Must(uuid.NewV7()).String()
@@ -323,6 +326,16 @@ func TestANominalRecordStaysSealedUntilItsCasesShowItIsNoVictims(t *testing.T) {
 		}
 		if shown, _ := s.FindMentionByID(ctx, other.ID); shown.Surname != "" || shown.Pseudonym == "" {
 			t.Errorf("a record linked as a victim at last still shows %q", shown.Surname)
+		}
+		var changed []string
+		for m, err := range s.ScanMentionsChangedSince(ctx, before) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			changed = append(changed, m.ID)
+		}
+		if !slices.Contains(changed, other.ID) {
+			t.Errorf("the record sealed again is not among the records changed since: %v", changed)
 		}
 		full, err := s.FindMentionWithIdentity(ctx, other.ID)
 		if err != nil || full.Surname != "Suspectson" {
