@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/caselink/caselink/internal/audit"
 	"github.com/caselink/caselink/internal/pole"
@@ -71,6 +72,53 @@ func (g *Guard) FindCase(ctx context.Context, rq Request, id string) (*pole.Case
 		return nil, pole.E(op, err)
 	}
 	return c, nil
+}
+
+// CasePeople returns a case and the person records in it: those the case
+// names, and the nominal index entries a link table places in it (with the
+// role the table gives them in roles). The case is authorised as FindCase
+// authorises it, and the people are read within the same reach and
+// recorded as consulted. Victims' records come back sealed.
+func (g *Guard) CasePeople(ctx context.Context, rq Request, caseID string) (*pole.Case, []*pole.Mention, map[string]pole.Role, error) {
+	const op = "access.CasePeople"
+	c, err := g.FindCase(ctx, rq, caseID)
+	if err != nil {
+		return nil, nil, nil, pole.E(op, err)
+	}
+	named, _, err := g.st.FindMentions(ctx, pole.MentionFilter{CaseID: c.ID})
+	if err != nil {
+		return nil, nil, nil, pole.E(op, err)
+	}
+	invs, err := g.st.FindInvolvements(ctx, c.ID, "")
+	if err != nil {
+		return nil, nil, nil, pole.E(op, err)
+	}
+	roles := map[string]pole.Role{}
+	var ids []string
+	for _, in := range invs {
+		if _, seen := roles[in.MentionID]; !seen {
+			ids = append(ids, in.MentionID)
+		}
+		roles[in.MentionID] = in.Role
+	}
+	people := named
+	for len(ids) > 0 {
+		n := min(len(ids), pole.MaxFilterIDs)
+		list, _, err := g.st.FindMentions(ctx, pole.MentionFilter{IDs: ids[:n]})
+		if err != nil {
+			return nil, nil, nil, pole.E(op, err)
+		}
+		people = append(people, list...)
+		ids = ids[n:]
+	}
+	read := make([]string, len(people))
+	for i, m := range people {
+		read[i] = m.ID
+	}
+	if err := g.record(ctx, rq, audit.Consultation, "mention", read, audit.Allowed, string(CaseRead)+" people of case "+c.ID); err != nil {
+		return nil, nil, nil, pole.E(op, err)
+	}
+	return c, people, roles, nil
 }
 
 // FindCases returns the cases that match f within the principal's reach:
@@ -162,6 +210,107 @@ func (g *Guard) SearchPeople(ctx context.Context, rq Request, surname string, li
 		res.Held = append(res.Held, h)
 	}
 	return res, nil
+}
+
+// FindPeople returns the person records among ids that the principal
+// reaches, the policy's filter applied inside the query, in the order of
+// ids, and records the consultation with why. It names the forces beyond
+// reach that hold any of the others, telling each of the interest: so a
+// search or a profile says "held by force X" and never shows the record.
+// a is PersonSearch for a search's hits and PersonRead for a profile.
+// Victims' records come back sealed.
+func (g *Guard) FindPeople(ctx context.Context, rq Request, a Action, ids []string, why string) (*SearchResult, error) {
+	const op = "access.FindPeople"
+	if a != PersonSearch && a != PersonRead {
+		return nil, pole.E(op, pole.Invalid("action", "%s is not a way to find people", a))
+	}
+	d, err := g.decideList(ctx, rq, a, "mention")
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	if len(ids) == 0 {
+		return &SearchResult{}, nil
+	}
+	list, _, err := g.st.FindMentions(ctx, pole.MentionFilter{IDs: ids, Reach: reachOf(rq, d), Limit: len(ids)})
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	at := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if _, dup := at[id]; !dup {
+			at[id] = i
+		}
+	}
+	slices.SortFunc(list, func(x, y *pole.Mention) int { return at[x.ID] - at[y.ID] })
+	res := &SearchResult{Mentions: list, Total: len(list)}
+	found := make([]string, len(list))
+	for i, m := range list {
+		found[i] = m.ID
+	}
+	if err := g.record(ctx, rq, audit.Consultation, "mention", found, audit.Allowed, string(a)+" "+why); err != nil {
+		return nil, pole.E(op, err)
+	}
+	if len(found) == len(at) {
+		return res, nil
+	}
+	var rest []string
+	for _, id := range ids {
+		if !slices.Contains(found, id) {
+			rest = append(rest, id)
+		}
+	}
+	holding, err := g.st.ForcesHoldingMentions(ctx, rest)
+	if err != nil {
+		return nil, pole.E(op, err)
+	}
+	for _, force := range holding {
+		if d.AllForces || slices.Contains(d.Forces, force) {
+			continue // the rest are kept to a case team here: no pointer names them
+		}
+		h, err := g.held(ctx, rq, force, "search", why)
+		if err != nil {
+			return nil, pole.E(op, err)
+		}
+		res.Held = append(res.Held, h)
+	}
+	return res, nil
+}
+
+// Judge records a person's judgement on whether two person records are
+// the same person. Both records must be within reach for link.judge: a
+// judgement changes both people. It is recorded as an alteration, and
+// takes effect at the next link run, which every later run respects.
+func (g *Guard) Judge(ctx context.Context, rq Request, j store.Judgement) error {
+	const op = "access.Judge"
+	switch j.Decision {
+	case "same", "different", "unsure":
+	default:
+		return pole.E(op, pole.Invalid("decision", "%q: say same, different or unsure", j.Decision))
+	}
+	if j.A == j.B {
+		return pole.E(op, pole.Invalid("b", "a record is always the same person as itself"))
+	}
+	for _, id := range []string{j.A, j.B} {
+		m, team, err := g.st.FindMentionAndTeam(ctx, id)
+		if err != nil {
+			return pole.E(op, g.refuseUnknown(ctx, rq, LinkJudge, "mention", id, err))
+		}
+		r := Resource{Kind: "mention", ID: m.ID, Force: m.Force, Team: team}
+		if d := Decide(rq.Principal, LinkJudge, r); !d.Allowed {
+			return pole.E(op, g.refuse(ctx, rq, LinkJudge, r, d))
+		}
+	}
+	if strings.TrimSpace(rq.Purpose) == "" {
+		return pole.E(op, pole.Invalid("purpose", "say why; s62 asks that every change give its purpose"))
+	}
+	j.MadeBy, j.MadeAt = rq.Login, time.Now().UTC()
+	if j.A > j.B {
+		j.A, j.B = j.B, j.A
+	}
+	if err := g.record(ctx, rq, audit.Alteration, "mention", []string{j.A, j.B}, audit.Allowed, "link.judge "+j.Decision); err != nil {
+		return pole.E(op, err)
+	}
+	return pole.E(op, g.st.SaveJudgement(ctx, &j))
 }
 
 // RevealVictim returns a victim's person record with the identity opened.
