@@ -1,9 +1,11 @@
-// Package web serves caselink over HTTP: today the JSON API of the
-// historic-case review and the nature-and-scale report (as JSON and as its
-// page); the other pages of the web interface come next.
+// Package web serves caselink over HTTP: the pages of the web interface
+// for analysts, reviewers, investigators and auditors, and the JSON API
+// that machine clients and the pages' scripts use. Every page and route
+// acts through the access policy and the audit log.
 package web
 
 import (
+	"context"
 	_ "embed"
 	"fmt"
 	"log/slog"
@@ -19,6 +21,7 @@ import (
 	"github.com/caselink/caselink/internal/audit"
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/review"
+	"github.com/caselink/caselink/internal/search"
 	"github.com/caselink/caselink/internal/store"
 )
 
@@ -29,6 +32,7 @@ const (
 	PurposeHeader        = "X-Caselink-Purpose"
 	ReviewPurpose        = "historic case review"
 	DeconflictionPurpose = "deconfliction"
+	SearchPurpose        = "finding people and their records for the operation"
 )
 
 // maxPurpose is the longest purpose a request may give, in bytes.
@@ -46,35 +50,47 @@ type api struct {
 	// refusals counts refused tokens per address, to slow guessing.
 	refusals *refusals
 	metrics  *metrics
+	pages    *pages
+	people   *peopleIndex
+	net      *netCache
 }
 
-// NewAPI is the JSON API. Every request acts for the holder of an API token
-// (Authorization: Bearer clk_...), and every route goes through the review
-// desk, so through the access policy and the audit log. rec is the audit
-// log the guard records to: a refused token is recorded there, as the
-// command line records one. log receives a line per request and the detail
-// of every internal error, which the client is never shown.
+// New is the web interface and its JSON API. A page acts for the user
+// of the browser's session (sign in at /signin); an API route for the
+// holder of an API token (Authorization: Bearer clk_...) or of a session.
+// Everything goes through the review desk or the guard, so through the
+// access policy and the audit log. rec is the audit log the guard records
+// to: a refused token is recorded there, as the command line records one.
+// log receives a line per request and the detail of every internal error,
+// which the client is never shown.
 //
-// Every response is JSON with the security headers of securityHeaders, and
-// a browser's cross-origin request that would change something is refused
-// (http.CrossOriginProtection), though API clients use bearer tokens, so
-// that a page elsewhere cannot make a signed-in browser act.
-func NewAPI(st *store.Store, desk *review.Desk, guard *access.Guard, auth *access.Authenticator, rec access.Recorder, log *slog.Logger) http.Handler {
+// Every response carries the security headers of securityHeaders: pages
+// a policy that runs only this server's own script files, and a browser's
+// cross-origin request that would change something is refused
+// (http.CrossOriginProtection), so that a page elsewhere cannot make a
+// signed-in browser act.
+func New(st *store.Store, desk *review.Desk, guard *access.Guard, auth *access.Authenticator, rec access.Recorder, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &api{st: st, desk: desk, guard: guard, auth: auth, rec: rec, log: log, now: time.Now}
+	pg, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	a := &api{st: st, desk: desk, guard: guard, auth: auth, rec: rec, log: log, now: time.Now, pages: pg}
+	a.people = &peopleIndex{ix: search.New(st), now: a.now, log: log}
+	a.net = &netCache{}
 	a.refusals = newRefusals(a.now)
 	a.metrics = newMetrics(a.now())
 	mux := http.NewServeMux()
 	methods := map[string][]string{} // path pattern → its methods, for 405's Allow
-	for _, rt := range a.routes() {
+	for _, rt := range slices.Concat(a.routes(), a.pageRoutes()) {
 		mux.HandleFunc(rt.method+" "+rt.path, rt.h)
 		methods[rt.path] = append(methods[rt.path], rt.method)
 	}
 
 	// A known path asked with another method is 405 with Allow; any other
-	// path is 404; both in JSON, not the mux's plain text.
+	// path is 404: in JSON under /api/, else as a page.
 	for path, ms := range methods {
 		if slices.Contains(ms, "GET") {
 			ms = append(ms, "HEAD")
@@ -83,20 +99,54 @@ func NewAPI(st *store.Store, desk *review.Desk, guard *access.Guard, auth *acces
 		allow := strings.Join(slices.Compact(ms), ", ")
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
-			a.writeError(w, r, &requestError{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
+			a.answerError(w, r, &requestError{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
 				msg: fmt.Sprintf("%s is not allowed here; allowed: %s", r.Method, allow)})
 		})
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		a.writeError(w, r, &requestError{status: http.StatusNotFound, code: pole.ENOTFOUND, msg: "no such route: see docs/api.md"})
+		a.answerError(w, r, &requestError{status: http.StatusNotFound, code: pole.ENOTFOUND, msg: "no such page or route (the API is described at /openapi.json)"})
 	})
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.writeError(w, r, &requestError{status: http.StatusForbidden, code: pole.EFORBIDDEN,
+		a.answerError(w, r, &requestError{status: http.StatusForbidden, code: pole.EFORBIDDEN,
 			msg: "a cross-origin request from a browser may not change anything"})
 	}))
-	return securityHeaders(a.logRequests(a.recoverPanics(cop.Handler(mux))))
+	return &Server{h: securityHeaders(a.logRequests(a.recoverPanics(cop.Handler(mux)))), a: a}, nil
+}
+
+// Server is the web interface and its API, as New makes it.
+type Server struct {
+	h http.Handler
+	a *api
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.h.ServeHTTP(w, r) }
+
+// BuildSearchIndex reads every person record into the people search index
+// and says how many it read: the command that serves calls it before it
+// listens, so that the first search does not wait for it.
+func (s *Server) BuildSearchIndex(ctx context.Context) (int, error) {
+	return s.a.people.build(ctx)
+}
+
+// answerError answers an error as JSON to the API and its clients, and as
+// a page to a browser anywhere else.
+func (a *api) answerError(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		a.writeError(w, r, err)
+		return
+	}
+	var p *access.Principal
+	if sp, serr := a.sessionPrincipal(r); serr == nil {
+		p = &sp
+	}
+	a.renderError(w, r, p, err)
+}
+
+// isAPI is whether a request is for the JSON API (or a machine client).
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.Header.Get("Authorization") != ""
 }
 
 // route is one route of the API: openapi.json describes each, and a test
@@ -138,7 +188,47 @@ func (a *api) routes() []route {
 		{"GET", "/api/notices", a.acting(DeconflictionPurpose, a.listNotices)},
 
 		{"GET", "/api/report/nature-and-scale", a.acting(ReportPurpose, a.natureAndScale)},
-		{"GET", "/report/nature-and-scale", a.acting(ReportPurpose, a.natureAndScalePage)},
+		{"GET", "/api/dashboard", a.acting(ReviewPurpose, asJSON(a.dashboard, dashboardJSON))},
+		{"GET", "/api/search", a.acting(SearchPurpose, asJSON(a.searchPeople, searchJSON))},
+		{"GET", "/api/people/{id}", a.acting(SearchPurpose, asJSON(a.person, profileJSON))},
+		{"GET", "/api/cases/{id}", a.acting(ReviewPurpose, asJSON(a.caseDetail, caseDetailJSON))},
+		{"GET", "/api/links/review", a.acting(SearchPurpose, asJSON(a.linkReview, linkReviewJSON))},
+		{"GET", "/api/groups", a.acting(NetworkPurpose, asJSON(a.groups, groupsJSON))},
+		{"GET", "/api/audit", a.acting(AuditPurpose, asJSON(a.auditLog, auditJSON))},
+		{"GET", "/api/users", a.acting(AdminPurpose, asJSON(a.users, usersJSON))},
+		{"GET", "/api/network", a.acting(NetworkPurpose, a.networkJSON)},
+		{"GET", "/api/network/export", a.acting(NetworkPurpose, a.networkExport)},
+	}
+}
+
+// pageRoutes are the pages: HTML for a browser, signed in by its session
+// (or for a client holding an API token).
+func (a *api) pageRoutes() []route {
+	return []route{
+		{"GET", "/static/", a.serveStatic},
+		{"GET", "/signin", a.signInForm},
+		{"POST", "/signin", a.signIn},
+		{"POST", "/signout", a.signOut},
+		{"GET", "/{$}", a.page(ReviewPurpose, a.dashboard)},
+		{"GET", "/search", a.page(SearchPurpose, a.searchPeople)},
+		{"GET", "/people/{id}", a.page(SearchPurpose, a.person)},
+		{"POST", "/people/{id}/judgements", a.page(SearchPurpose, a.judge)},
+		{"GET", "/cases/{id}", a.page(ReviewPurpose, a.caseDetail)},
+		{"POST", "/cases/{id}/reveal", a.page(ReviewPurpose, a.reveal)},
+		{"GET", "/reviews", a.page(ReviewPurpose, a.reviews)},
+		{"GET", "/reviews/{id}", a.page(ReviewPurpose, a.reviewDetail)},
+		{"POST", "/reviews/{id}/{step}", a.page(ReviewPurpose, a.reviewStepForm)},
+		{"POST", "/actions/{id}/{step}", a.page(ReviewPurpose, a.actionStepForm)},
+		{"POST", "/victim-updates/{id}/told", a.page(ReviewPurpose, a.toldForm)},
+		{"GET", "/report/nature-and-scale", a.page(ReportPurpose, a.natureAndScalePage)},
+		{"GET", "/links/review", a.page(SearchPurpose, a.linkReview)},
+		{"POST", "/links/judgements", a.page(SearchPurpose, a.judgeLink)},
+		{"GET", "/audit", a.page(AuditPurpose, a.auditLog)},
+		{"GET", "/users", a.page(AdminPurpose, a.users)},
+		{"POST", "/users", a.page(AdminPurpose, a.addUser)},
+		{"POST", "/users/{login}/disable", a.page(AdminPurpose, a.disableUser)},
+		{"GET", "/groups", a.page(NetworkPurpose, a.groups)},
+		{"GET", "/network", a.page(NetworkPurpose, a.networkView)},
 	}
 }
 
@@ -254,10 +344,15 @@ func (a *api) acting(def string, h actingFunc) http.HandlerFunc {
 // the answer.
 func (a *api) principal(w http.ResponseWriter, r *http.Request) (access.Principal, error) {
 	h := r.Header.Get("Authorization")
+	if h == "" {
+		if _, err := r.Cookie(access.SessionCookieName); err == nil {
+			return a.sessionPrincipal(r) // a page's script, signed in
+		}
+	}
 	scheme, token, _ := strings.Cut(h, " ")
 	token = strings.TrimSpace(token)
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return access.Principal{}, pole.Errorf(pole.EUNAUTHORIZED, "send your API token: Authorization: Bearer clk_... (issue yourself one with 'caselink user token YOUR_LOGIN')")
+		return access.Principal{}, pole.Errorf(pole.EUNAUTHORIZED, "send your API token: Authorization: Bearer clk_... (issue yourself one with 'caselink user token YOUR_LOGIN'), or sign in")
 	}
 	addr := clientAddress(r)
 	if until, first, yes := a.refusals.blocked(addr); yes {

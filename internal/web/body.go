@@ -153,7 +153,8 @@ type query struct {
 }
 
 // readQuery reads r's query string, refusing parameters not in allowed and
-// parameters given twice.
+// parameters given twice, but for a list parameter, named in allowed with
+// a trailing "*" ("links*"), which may repeat.
 func readQuery(r *http.Request, allowed ...string) *query {
 	q := &query{q: r.URL.Query()}
 	keys := make([]string, 0, len(q.q))
@@ -163,8 +164,9 @@ func readQuery(r *http.Request, allowed ...string) *query {
 	slices.Sort(keys)
 	for _, k := range keys {
 		switch {
+		case slices.Contains(allowed, k+"*"):
 		case !slices.Contains(allowed, k):
-			q.fail(badRequest(k, "this route takes no query parameter %q (it takes: %s)", k, strings.Join(allowed, ", ")))
+			q.fail(badRequest(k, "this route takes no query parameter %q (it takes: %s)", k, strings.ReplaceAll(strings.Join(allowed, ", "), "*", "")))
 		case len(q.q[k]) > 1:
 			q.fail(badRequest(k, "given %d times; give it once", len(q.q[k])))
 		}

@@ -67,13 +67,7 @@ func (a *api) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := pole.HTTPStatus(err)
 	if status >= http.StatusInternalServerError {
-		ref := rand.Text()[:12]
-		level, msg := slog.LevelError, "internal error"
-		if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
-			level, msg = slog.LevelInfo, "the client went away before the answer"
-		}
-		a.log.LogAttrs(r.Context(), level, msg, slog.String("reference", ref), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		ref := a.logInternal(r, err)
 		writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorJSON{Code: pole.EINTERNAL,
 			Message: "internal error; the server's log has the detail under reference " + ref}})
 		return
@@ -90,6 +84,19 @@ func (a *api) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="caselink"`)
 	}
 	writeJSON(w, status, body)
+}
+
+// logInternal logs an internal error with its detail under a new
+// reference, which is all the client is shown.
+func (a *api) logInternal(r *http.Request, err error) string {
+	ref := rand.Text()[:12]
+	level, msg := slog.LevelError, "internal error"
+	if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		level, msg = slog.LevelInfo, "the client went away before the answer"
+	}
+	a.log.LogAttrs(r.Context(), level, msg, slog.String("reference", ref), slog.String("method", r.Method),
+		slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	return ref
 }
 
 // writeJSON answers v with status. v is encoded before anything is sent,

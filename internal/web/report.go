@@ -26,19 +26,22 @@ func (a *api) natureAndScale(w http.ResponseWriter, r *http.Request, rq access.R
 
 // natureAndScalePage is GET /report/nature-and-scale: the same report as
 // its HTML page, whose one style element the page's policy allows by hash.
-func (a *api) natureAndScalePage(w http.ResponseWriter, r *http.Request, rq access.Request) error {
+func (a *api) natureAndScalePage(w http.ResponseWriter, r *http.Request, rq access.Request) (*view, error) {
+	if q := readQuery(r); q.err != nil {
+		return nil, q.err
+	}
 	rep, err := stats.NatureAndScale(r.Context(), a.st, a.guard, rq, stats.Options{})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var b bytes.Buffer
 	if err := rep.WriteHTML(&b); err != nil {
-		return err
+		return nil, err
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src "+stats.ReportStyleHash()+"; frame-ancestors 'none'; form-action 'none'; base-uri 'none'")
 	w.WriteHeader(http.StatusOK)
 	w.Write(b.Bytes())
-	return nil
+	return nil, nil
 }
