@@ -38,7 +38,7 @@ type command struct {
 func New(stdout, stderr io.Writer, getenv func(string) string) *Main {
 	m := &Main{stdout: stdout, stderr: stderr, getenv: getenv}
 	m.commands = []command{
-		{"demo", "run caselink end to end on built-in synthetic data", "[--db DSN]", runDemo},
+		{"demo", "run caselink end to end on built-in synthetic data, then serve it if asked", "[--db DSN] [--addr HOST:PORT] [--people N]", runDemo},
 		{"ingest", "load force export files through their mapping profile", "--profile FILE [--db DSN] [--by NAME] EXPORT...", runIngest},
 		{"link", "link person records across forces (link explain|export|review|unmerge)", "[--db DSN] [--full] [--retrain] [--json]", runLink},
 		{"migrate", "bring the database schema up to date", "[--db DSN]", runMigrate},

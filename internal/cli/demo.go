@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,8 +35,22 @@ const demoPeople = 5_000
 func runDemo(ctx context.Context, m *Main, args []string) error {
 	fs := m.flags("demo")
 	db := m.dbFlags(fs)
+	addr := fs.String("addr", "", "after the demo, serve the web interface on HOST:PORT (a loopback address; 127.0.0.1:0 picks a free port) with an account for each role")
+	people := fs.Int("people", demoPeople, "how many people the synthetic national data set has")
 	if err := m.parse(fs, args); err != nil {
 		return err
+	}
+	if *people < 10 || *people > 2_000_000 {
+		return pole.Invalid("people", "%d: give between 10 and 2000000", *people)
+	}
+	if *addr != "" {
+		host, _, err := net.SplitHostPort(*addr)
+		if err != nil {
+			return pole.Invalid("addr", "%q is not HOST:PORT: %v", *addr, err)
+		}
+		if !loopback(host) {
+			return pole.Invalid("addr", "%s is not a loopback address: the demo serves plain HTTP, so only to this machine", *addr)
+		}
 	}
 	dsn := *db.dsn
 	dir, err := os.MkdirTemp("", "caselink-demo-")
@@ -66,7 +82,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	fmt.Fprintf(m.stdout, "caselink demo: all data here is synthetic\ndatabase: %s\nkey file: %s\n\n", store.Redact(dsn), orEnv(*db.keyFile))
 
 	set := filepath.Join(dir, "synth")
-	sum, err := synth.Generate(ctx, synth.Config{Out: set, Seed: 1, People: demoPeople})
+	sum, err := synth.Generate(ctx, synth.Config{Out: set, Seed: 1, People: *people})
 	if err != nil {
 		return err
 	}
@@ -124,7 +140,62 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.stdout, "\n7. the audit log holds %d entries under %d signed checkpoints, and verifies whole\n", audited.Entries, audited.Checkpoints)
-	return nil
+	if *addr == "" {
+		return nil
+	}
+	return demoServe(ctx, m, &dbFlags{dsn: &dsn, keyFile: db.keyFile}, *addr)
+}
+
+// demoServe serves the demo's database on addr, with a demo account for
+// each role, until interrupted.
+func demoServe(ctx context.Context, m *Main, db *dbFlags, addr string) (err error) {
+	x, err := m.openStoreWithKeys(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer closeSession(x, &err)
+	force, err := busiestForce(ctx, x.st)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "\n8. demo accounts (force roles in %s):\n", force)
+	for _, role := range pole.AccessRoles {
+		u := &pole.User{Login: "demo-" + strings.ReplaceAll(string(role), "_", "-"), Name: "Demo " + strings.ReplaceAll(string(role), "_", " "),
+			Force: force, Roles: []pole.AccessRole{role}}
+		if pole.NationalRole(role) || role == pole.RoleAuditor || role == pole.RoleAdministrator {
+			u.Force = pole.NationalTeam
+		}
+		password := rand.Text()
+		switch err := x.auth.AddUser(ctx, u, password); {
+		case pole.ErrorCode(err) == pole.ECONFLICT:
+			fmt.Fprintf(m.stdout, "   %-28s (kept from an earlier run, with the password it printed)\n", u.Login)
+		case err != nil:
+			return err
+		default:
+			fmt.Fprintf(m.stdout, "   %-28s password %s\n", u.Login, password)
+		}
+	}
+	fmt.Fprintln(m.stdout, "   (all data here is synthetic; stop the server with Ctrl-C)")
+	return serveWeb(ctx, m, x, addr, nil, nil)
+}
+
+// busiestForce is the force that has sent the most rows: where the demo's
+// force accounts work.
+func busiestForce(ctx context.Context, st *store.Store) (string, error) {
+	tallies, err := st.TallySources(ctx)
+	if err != nil {
+		return "", err
+	}
+	best, rows := "", -1
+	for _, t := range tallies {
+		if t.Rows > rows {
+			best, rows = t.Force, t.Rows
+		}
+	}
+	if best == "" {
+		return "", pole.Errorf(pole.ENOTFOUND, "the demo database holds no force's data")
+	}
+	return best, nil
 }
 
 // orEnv names where the keys came from when no file was named.

@@ -18,10 +18,11 @@ import (
 const serveUsage = `Usage: caselink serve [--db DSN] [--key-file FILE] [--addr HOST:PORT]
                       [--tls-cert FILE --tls-key FILE]
 
-Serve the JSON API of the historic-case review over HTTP (docs/api.md).
-Every request acts for the holder of an API token (Authorization: Bearer
-clk_..., from 'caselink user token'), through the access policy and the
-audit log, as the commands do. The server prints the address it listens on
+Serve the web interface and its JSON API over HTTP (docs/api.md). A page
+acts for the user signed in at /signin; an API request for the holder of
+an API token (Authorization: Bearer clk_..., from 'caselink user token')
+or of a signed-in session; all through the access policy and the audit
+log, as the commands do. The server prints the address it listens on
 (--addr 127.0.0.1:0 picks a free port) and stops, letting requests in flight
 finish, when interrupted.
 
@@ -73,10 +74,27 @@ func runServe(ctx context.Context, m *Main, args []string) (err error) {
 		return err
 	}
 	defer closeSession(x, &err)
+	return serveWeb(ctx, m, x, *addr, tlsConfig, nil)
+}
+
+// serveWeb serves the web interface and its API over x until ctx ends,
+// then lets requests in flight finish. ready, if not nil, is called with
+// the address once the server listens.
+func serveWeb(ctx context.Context, m *Main, x *session, addr string, tlsConfig *tls.Config, ready func(url string)) error {
 	logger := slog.New(slog.NewTextHandler(m.stderr, nil))
 	desk := review.NewDesk(x.st, x.guard, nil)
+	h, err := web.New(x.st, desk, x.guard, x.auth, x.log, logger)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	n, err := h.BuildSearchIndex(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "people search index: %d person records in %.1f s\n", n, time.Since(start).Seconds())
 	srv := &http.Server{
-		Handler:           web.NewAPI(x.st, desk, x.guard, x.auth, x.log, logger),
+		Handler:           h,
 		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: serveReadHeaderTimeout,
 		ReadTimeout:       serveReadTimeout,
@@ -85,9 +103,9 @@ func runServe(ctx context.Context, m *Main, args []string) (err error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *addr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {
-		return pole.Invalid("addr", "cannot listen on %s: %v", *addr, err)
+		return pole.Invalid("addr", "cannot listen on %s: %v", addr, err)
 	}
 	scheme := "http"
 	if tlsConfig != nil {
@@ -101,7 +119,11 @@ func runServe(ctx context.Context, m *Main, args []string) (err error) {
 			served <- srv.Serve(ln)
 		}
 	}()
-	fmt.Fprintf(m.stdout, "serving the JSON API on %s://%s\n", scheme, ln.Addr())
+	url := fmt.Sprintf("%s://%s", scheme, ln.Addr())
+	fmt.Fprintf(m.stdout, "serving the web interface and the JSON API on %s\n", url)
+	if ready != nil {
+		ready(url)
+	}
 
 	select {
 	case err := <-served:

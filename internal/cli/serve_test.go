@@ -47,7 +47,7 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-var servingOn = regexp.MustCompile(`serving the JSON API on (https?://\S+)\n`)
+var servingOn = regexp.MustCompile(`serving the web interface and the JSON API on (https?://\S+)\n`)
 
 // startServe runs caselink serve with args until the test stops it, and
 // returns the base URL it printed and a stop that cancels its context and
