@@ -228,6 +228,8 @@ func nav(p access.Principal, current string) []navItem {
 	add("Dashboard", "/", "")
 	add("Search", "/search", access.PersonSearch)
 	add("Reviews", "/reviews", access.ReviewRead)
+	add("Actions", "/actions", access.ReviewRead)
+	add("Victims", "/victims", access.VictimContact)
 	add("Links", "/links/review", access.LinkJudge)
 	if slices.ContainsFunc(p.Roles, func(r pole.AccessRole) bool { return access.Reaches(r, access.NetworkRead) == access.AnyForce }) {
 		add("Groups", "/groups", "")

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -108,6 +109,14 @@ var pageRoutes = []apiRoute{
 	{"POST /reviews/{id}/{step} actions", access.ActionRaise, "one", func(t *testing.T, o *office, force string) (string, string, any) {
 		r := o.reviewIn(t, force, pole.ReviewWithForce)
 		return "POST", "/reviews/" + r.ID + "/actions", form("title", "trace the phone", "due", "2027-01-15")
+	}},
+	{"GET /actions", access.ReviewRead, "some", func(t *testing.T, o *office, force string) (string, string, any) {
+		o.actionIn(t, force, pole.ActionRaised)
+		return "GET", "/actions?overdue=true", nil
+	}},
+	{"GET /victims", access.VictimContact, "some", func(t *testing.T, o *office, force string) (string, string, any) {
+		o.reviewIn(t, force, pole.ReviewWithForce)
+		return "GET", "/victims", nil
 	}},
 	{"POST /actions/{id}/{step} allocate", access.ActionAllocate, "one", func(t *testing.T, o *office, force string) (string, string, any) {
 		a := o.actionIn(t, force, pole.ActionRaised)
@@ -439,5 +448,64 @@ func TestSearchFindsAPersonByANameSpelledAnotherWayWithinReachOnly(t *testing.T)
 	}
 	if strings.Contains(page, lancs.Suspect.RecordID+" ") || strings.Contains(page, lancs.C.CrimeRef) {
 		t.Errorf("the search shows Lancashire's record")
+	}
+}
+
+func TestHtmxGetsOnlyTheSearchResultsAndTheAPIGetsThemAsJSON(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	hc, entity := o.linked(t, "west-yorkshire")
+	got, err := o.st.FindMentionByID(ctx, hc.Suspect.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.Forename, got.Surname = "Wojciech", "Kowalczyk"
+	if err := o.st.UpdateMention(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	b := &browser{o: o}
+	b.signIn(t, pole.RoleNationalReviewer)
+	req, err := http.NewRequest("GET", o.srv.URL+"/search?name=Kowalczyk", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Cookie", access.SessionCookieName+"="+b.cookie)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Request-Type", "partial")
+	resp, err := o.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := bodyOf(t, resp)
+	if resp.StatusCode != http.StatusOK || strings.Contains(page, "<html") || !strings.Contains(page, `id="people"`) || !strings.Contains(page, "Wojciech") {
+		t.Fatalf("the partial answer: %d\n%s", resp.StatusCode, page)
+	}
+
+	var out struct {
+		People []struct {
+			ID       string   `json:"id"`
+			EntityID string   `json:"entity_id"`
+			Forename string   `json:"forename"`
+			Reasons  []string `json:"reasons"`
+		} `json:"people"`
+		HeldBy []struct {
+			Force string `json:"force"`
+		} `json:"held_by"`
+	}
+	o.as(t, pole.RoleNationalReviewer, "GET", "/api/search?name=Wojciech+Kowalczyk", nil).into(t, http.StatusOK, &out)
+	if len(out.People) != 1 || out.People[0].ID != hc.Suspect.ID || out.People[0].EntityID != entity || len(out.People[0].Reasons) == 0 {
+		t.Fatalf("/api/search: %+v, want the suspect, their person and why", out)
+	}
+	if len(out.HeldBy) != 0 {
+		t.Errorf("a national search names holders beyond reach: %+v", out.HeldBy)
+	}
+	// The victim's name (sealed) finds nothing, not even a pointer.
+	var none struct {
+		People []json.RawMessage `json:"people"`
+		HeldBy []json.RawMessage `json:"held_by"`
+	}
+	o.as(t, pole.RoleNationalReviewer, "GET", "/api/search?name=Sam+Oakhanger", nil).into(t, http.StatusOK, &none)
+	if len(none.People) != 0 || len(none.HeldBy) != 0 {
+		t.Errorf("a victim's name found %s / %s", none.People, none.HeldBy)
 	}
 }
