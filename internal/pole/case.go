@@ -91,9 +91,12 @@ type CaseFilter struct {
 	Force string
 	// Reach, when not nil, is the access policy's filter, applied inside
 	// the query.
-	Reach        *Reach
-	SourceID     string
-	CrimeRef     string
+	Reach    *Reach
+	SourceID string
+	CrimeRef string
+	// Text is a phrase the narrative or the closure rationale holds,
+	// ignoring case.
+	Text         string
 	OutcomeTypes []int
 	Flag         string
 	// RecordedFrom and RecordedTo bound the recorded date, inclusive.

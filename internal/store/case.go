@@ -126,6 +126,12 @@ func (s *Store) FindCases(ctx context.Context, f pole.CaseFilter) ([]*pole.Case,
 	if f.CrimeRef != "" {
 		w.add("crime_ref = ?", f.CrimeRef)
 	}
+	if t := strings.TrimSpace(f.Text); t != "" {
+		// A substring of the narrative or the closure rationale, ignoring
+		// case; % and _ in the text are themselves.
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(t)) + "%"
+		w.add(`(lower(narrative) LIKE ? ESCAPE '\' OR lower(closure_rationale) LIKE ? ESCAPE '\')`, like, like)
+	}
 	if len(f.OutcomeTypes) > 0 {
 		args := make([]any, len(f.OutcomeTypes))
 		for i, o := range f.OutcomeTypes {

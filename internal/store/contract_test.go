@@ -224,6 +224,12 @@ func TestFindCasesFilters(t *testing.T) {
 			c := sampleCase(src, ref)
 			c.OutcomeType, c.Recorded, c.Flags = outcome, recorded, flags
 			c.OffenceFrom, c.OffenceTo = pole.PartialDate{}, pole.PartialDate{}
+			switch ref {
+			case "A3":
+				c.Narrative = "Met the suspects at the Takeaway on Mill St; 50% of nights"
+			case "B1":
+				c.ClosureRationale = "Suspect not interviewed: TAKEAWAY staff untraced"
+			}
 			if err := s.CreateCase(ctx, c); err != nil {
 				t.Fatal(err)
 			}
@@ -256,6 +262,9 @@ func TestFindCasesFilters(t *testing.T) {
 			{"force", pole.CaseFilter{Force: "west-yorkshire"}, "B1,B2", 2},
 			{"source", pole.CaseFilter{SourceID: gm.ID}, "A1,A2,A3", 3},
 			{"crime ref", pole.CaseFilter{CrimeRef: "A2"}, "A2", 1},
+			{"text in narrative or rationale, any case", pole.CaseFilter{Text: " takeaway "}, "A3,B1", 2},
+			{"text with a percent sign taken as itself", pole.CaseFilter{Text: "50%"}, "A3", 1},
+			{"text with an underscore taken as itself", pole.CaseFilter{Text: "mill_st"}, "", 0},
 			{"outcomes", pole.CaseFilter{OutcomeTypes: []int{16, 18, 21}}, "A1,A2,B1", 3},
 			{"flag", pole.CaseFilter{Flag: "CSE"}, "A1,A3", 2},
 			{"recorded from", pole.CaseFilter{RecordedFrom: pole.Date(2013, 6, 1)}, "A2,A3,B1", 3},

@@ -15,8 +15,11 @@ import (
 	"github.com/caselink/caselink/internal/search"
 )
 
-// searchLimit is how many people a search shows, best first.
+// searchLimit is how many people (and cases) a search shows, best first.
 const searchLimit = 30
+
+// maxSearchText is the longest phrase a case search takes.
+const maxSearchText = 200
 
 // searchPage is the search form as given and what it found.
 type searchPage struct {
@@ -29,7 +32,7 @@ type searchPage struct {
 }
 
 type searchForm struct {
-	Name, Alias, DOB, AgeFrom, AgeTo, Phone, Vehicle, Postcode, Ref string
+	Name, Alias, DOB, AgeFrom, AgeTo, Phone, Vehicle, Postcode, Ref, Text string
 }
 
 // personHit is one person record found, with why it matched and the
@@ -43,16 +46,17 @@ type personHit struct {
 
 // searchPeople is GET /search: people by name (fuzzy and phonetic, through
 // the linkage comparators), alias, date of birth or age range, phone,
-// vehicle or postcode; cases by reference. The index proposes candidates;
+// vehicle or postcode; cases by reference or by a phrase of their
+// narrative or closure rationale. The index proposes candidates;
 // the store returns only those within the user's reach, filtered inside
 // its query, and names the forces that hold the others.
 func (a *api) searchPeople(w http.ResponseWriter, r *http.Request, rq access.Request) (*view, error) {
-	q := readQuery(r, "name", "alias", "dob", "age_from", "age_to", "phone", "vehicle", "postcode", "ref")
+	q := readQuery(r, "name", "alias", "dob", "age_from", "age_to", "phone", "vehicle", "postcode", "ref", "text")
 	if q.err != nil {
 		return nil, q.err
 	}
 	f := searchForm{Name: q.str("name"), Alias: q.str("alias"), DOB: q.str("dob"), AgeFrom: q.str("age_from"), AgeTo: q.str("age_to"),
-		Phone: q.str("phone"), Vehicle: q.str("vehicle"), Postcode: q.str("postcode"), Ref: q.str("ref")}
+		Phone: q.str("phone"), Vehicle: q.str("vehicle"), Postcode: q.str("postcode"), Ref: q.str("ref"), Text: q.str("text")}
 	page := searchPage{Form: f}
 	v := &view{Page: "search", Title: "Search", Data: &page}
 	if f == (searchForm{}) {
@@ -60,8 +64,11 @@ func (a *api) searchPeople(w http.ResponseWriter, r *http.Request, rq access.Req
 	}
 	page.Asked = true
 	ctx := r.Context()
-	if f.Ref != "" {
-		cases, _, err := a.guard.FindCases(ctx, rq, pole.CaseFilter{CrimeRef: f.Ref, Limit: searchLimit})
+	if f.Ref != "" || f.Text != "" {
+		if len(f.Text) > maxSearchText {
+			return nil, badRequest("text", "at most %d bytes", maxSearchText)
+		}
+		cases, _, err := a.guard.FindCases(ctx, rq, pole.CaseFilter{CrimeRef: f.Ref, Text: f.Text, Limit: searchLimit})
 		if err != nil {
 			return nil, err
 		}
