@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -202,8 +203,12 @@ func pickSearch(t *testing.T, st *store.Store, cfg *uiConfig) {
 		}
 	}
 	slices.SortFunc(ids, func(x, y string) int { return strings.Compare(first[x], first[y]) })
-	// Rather a name spelled another way than one merely swapped round.
-	for _, swapsToo := range []bool{false, true} {
+	// Rather a transliteration (Mohammed, Muhammad, Mohd...; Hussain,
+	// Hussein...), then any other spelling, than a name merely swapped
+	// round.
+	translit := regexp.MustCompile(`(?i)^(m[ou]h?[ae]?m+[ae]d|mohd|h[uo]s+[ae][iy]n|ahm[ae]d|y[ou]s[ue]f)$`)
+	for pass := range 3 {
+		swapsToo := pass == 2
 		for _, e := range ids {
 			ms := byEntity[e]
 			for _, a := range ms {
@@ -225,6 +230,10 @@ func pickSearch(t *testing.T, st *store.Store, cfg *uiConfig) {
 					slices.Sort(na)
 					slices.Sort(nb)
 					if !swapsToo && slices.Equal(na, nb) {
+						continue
+					}
+					if pass == 0 && !(translit.MatchString(a.Forename) && translit.MatchString(b.Forename) && !strings.EqualFold(a.Forename, b.Forename)) &&
+						!(translit.MatchString(a.Surname) && translit.MatchString(b.Surname) && !strings.EqualFold(a.Surname, b.Surname)) {
 						continue
 					}
 					cfg.Search, cfg.Entity, cfg.Records = a.Forename+" "+a.Surname, e, len(ms)
