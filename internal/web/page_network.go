@@ -199,11 +199,13 @@ func (nq netQuery) keeps(l *network.Link) bool {
 }
 
 // netView is a selection of the network: its nodes, and the links among
-// them that pass the filter.
+// them that pass the filter. Names labels the people who are not victims
+// by the name on one of their records, read through the guard.
 type netView struct {
 	Nodes     []uint32
 	Links     []int32
 	Truncated bool
+	Names     map[uint32]string
 }
 
 // national authorises a network request: the network joins every force's
@@ -302,9 +304,32 @@ func (a *api) selectView(ctx context.Context, rq access.Request, act access.Acti
 		}
 	}
 	var people []string
+	first := map[string]uint32{} // a record of each person not shown by pseudonym
 	for _, x := range v.Nodes {
-		if n.Nodes[x].Kind == network.Person {
-			people = append(people, n.Nodes[x].Key)
+		nd := &n.Nodes[x]
+		if nd.Kind != network.Person {
+			continue
+		}
+		people = append(people, nd.Key)
+		if nd.Roles&network.AsVictim == 0 && len(nd.Mentions) > 0 && !strings.HasPrefix(nd.Label, "V-") {
+			first[nd.Mentions[0]] = x
+		}
+	}
+	if len(first) > 0 {
+		ids := make([]string, 0, len(first))
+		for id := range first {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		res, err := a.guard.FindPeople(ctx, rq, access.PersonRead, ids, "names in a network view")
+		if err != nil {
+			return nil, v, err
+		}
+		v.Names = map[uint32]string{}
+		for _, m := range res.Mentions {
+			if name := strings.TrimSpace(m.Forename + " " + m.Surname); m.Pseudonym == "" && name != "" {
+				v.Names[first[m.ID]] = name
+			}
 		}
 	}
 	detail := fmt.Sprintf("network view: %d nodes, %d links (%s)", len(v.Nodes), len(v.Links), nq.values().Encode())
@@ -393,6 +418,9 @@ func toNetJSON(n *network.Network, v netView) netJSON {
 	for _, x := range v.Nodes {
 		nd := &n.Nodes[x]
 		j := netNodeJSON{ID: "n" + strconv.Itoa(int(x)), Key: nd.Key, Kind: nd.Kind.String(), Label: nd.Label, Roles: []string{}, Forces: nd.Forces}
+		if name, ok := v.Names[x]; ok {
+			j.Label = name
+		}
 		if j.Forces == nil {
 			j.Forces = []string{}
 		}
