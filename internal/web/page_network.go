@@ -510,6 +510,7 @@ func (a *api) networkExport(w http.ResponseWriter, r *http.Request, rq access.Re
 // groupsPage lists the groups under the user's associations and dates.
 type groupsPage struct {
 	Q      netQuery
+	Member string // the person whose groups these are, if one was asked
 	Assocs []string
 	Groups []groupRow
 }
@@ -525,11 +526,13 @@ type groupRow struct {
 
 // groups is GET /groups: the groups (two or more associated offenders)
 // with what they span, each opening as a network.
+// With member, only the groups that person is in, as offender or victim.
 func (a *api) groups(w http.ResponseWriter, r *http.Request, rq access.Request) (*view, error) {
-	nq, err := readNetQuery(r)
+	nq, err := readNetQuery(r, "member")
 	if err != nil {
 		return nil, err
 	}
+	member := strings.TrimSpace(r.URL.Query().Get("member"))
 	ctx := r.Context()
 	if err := a.national(ctx, rq, access.NetworkRead); err != nil {
 		return nil, err
@@ -542,12 +545,22 @@ func (a *api) groups(w http.ResponseWriter, r *http.Request, rq access.Request) 
 	if err != nil {
 		return nil, err
 	}
-	p := groupsPage{Q: nq}
+	p := groupsPage{Q: nq, Member: member}
 	for _, as := range associations {
 		p.Assocs = append(p.Assocs, as.name)
 	}
+	var who uint32
+	if member != "" {
+		var ok bool
+		if who, ok = n.Find(network.Person, member); !ok {
+			return nil, pole.Errorf(pole.ENOTFOUND, "no person %s in the network (linked people only)", member)
+		}
+	}
 	var people []string
 	for i, g := range gs {
+		if member != "" && !slices.Contains(g.Offenders, who) && !slices.Contains(g.Victims, who) {
+			continue
+		}
 		q := nq
 		q.Group, q.Person = i+1, ""
 		p.Groups = append(p.Groups, groupRow{N: i + 1, Offenders: len(g.Offenders), Victims: len(g.Victims), Cases: len(g.Cases),

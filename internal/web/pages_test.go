@@ -161,7 +161,8 @@ var pageRoutes = []apiRoute{
 	}},
 	{"GET /groups", access.NetworkRead, "all", func(t *testing.T, o *office, force string) (string, string, any) {
 		o.linked(t, force)
-		return "GET", "/groups?assoc=co_offending&assoc=shared_victim&from=2000", nil
+		_, id := o.linked(t, force)
+		return "GET", "/groups?assoc=co_offending&assoc=shared_victim&from=2000&member=" + id, nil
 	}},
 	{"GET /network", access.NetworkRead, "all", func(t *testing.T, o *office, force string) (string, string, any) {
 		_, id := o.linked(t, force)
