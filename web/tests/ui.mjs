@@ -5,8 +5,15 @@
 // config file named as the one argument. Every page is screenshotted into
 // config.screenshots; any script error or policy violation fails the test.
 import { readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+
+// axe-core checks each page for what a screen reader or a keyboard user
+// would miss (labels, names, contrast, landmarks). It is evaluated in the
+// page by the test (not loaded by the page, whose policy runs only its
+// own scripts).
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
 mkdirSync(cfg.screenshots, { recursive: true });
@@ -47,9 +54,19 @@ async function session(role, viewport = { width: 1280, height: 900 }) {
   return { context, page };
 }
 
+// shot keeps a screenshot of the page and checks it with axe: a serious or
+// critical finding fails the test.
 async function shot(page, name) {
   step++;
   await page.screenshot({ path: join(cfg.screenshots, `${String(step).padStart(2, "0")}-${name}.png`), fullPage: true });
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+  });
+  for (const f of found) problems.push(`${name}: accessibility: ${f}`);
 }
 
 async function signOut(s) {
