@@ -313,6 +313,29 @@ func (g *Guard) Judge(ctx context.Context, rq Request, j store.Judgement) error 
 	return pole.E(op, g.st.SaveJudgement(ctx, &j))
 }
 
+// AlterRecords authorises a change to the person records ids, such as
+// undoing a merge that moved them: every one must be within reach for a,
+// or the first beyond it is refused (and its force told, as any refusal
+// of another force's record). The change is recorded as an alteration of
+// kind's record id, with detail, before the caller makes it.
+func (g *Guard) AlterRecords(ctx context.Context, rq Request, a Action, ids []string, kind, id, detail string) error {
+	const op = "access.AlterRecords"
+	for _, mid := range ids {
+		m, team, err := g.st.FindMentionAndTeam(ctx, mid)
+		if err != nil {
+			return pole.E(op, g.refuseUnknown(ctx, rq, a, "mention", mid, err))
+		}
+		r := Resource{Kind: "mention", ID: m.ID, Force: m.Force, Team: team}
+		if d := Decide(rq.Principal, a, r); !d.Allowed {
+			return pole.E(op, g.refuse(ctx, rq, a, r, d))
+		}
+	}
+	if strings.TrimSpace(rq.Purpose) == "" {
+		return pole.E(op, pole.Invalid("purpose", "say why; s62 asks that every change give its purpose"))
+	}
+	return pole.E(op, g.record(ctx, rq, audit.Alteration, kind, []string{id}, audit.Allowed, string(a)+" "+detail))
+}
+
 // RevealVictim returns a victim's person record with the identity opened.
 // It needs the permission and a stated purpose every time, and the reveal
 // is recorded before the identity is returned.

@@ -213,6 +213,7 @@ func (a *api) pageRoutes() []route {
 		{"GET", "/search", a.page(SearchPurpose, a.searchPeople)},
 		{"GET", "/people/{id}", a.page(SearchPurpose, a.person)},
 		{"POST", "/people/{id}/judgements", a.page(SearchPurpose, a.judge)},
+		{"POST", "/people/{id}/unmerge", a.page(SearchPurpose, a.unmerge)},
 		{"GET", "/cases/{id}", a.page(ReviewPurpose, a.caseDetail)},
 		{"POST", "/cases/{id}/reveal", a.page(ReviewPurpose, a.reveal)},
 		{"GET", "/reviews", a.page(ReviewPurpose, a.reviews)},

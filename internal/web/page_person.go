@@ -13,6 +13,7 @@ import (
 
 	"github.com/caselink/caselink/internal/access"
 	"github.com/caselink/caselink/internal/linkage"
+	"github.com/caselink/caselink/internal/linkage/linkrun"
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/store"
 )
@@ -35,6 +36,9 @@ type profilePage struct {
 	CanNetwork bool
 	// Judged is the judgement just recorded, to say so.
 	Judged string
+	// History is what linkage did to this person: records joined, people
+	// merged in or split off, merges undone.
+	History []*store.EntityChange
 }
 
 // profileRecord is one person record with its case, if the user may read
@@ -77,7 +81,7 @@ func (a *api) person(w http.ResponseWriter, r *http.Request, rq access.Request) 
 	if q.err != nil {
 		return nil, q.err
 	}
-	judged := q.oneOf("judged", "", "same", "different", "unsure")
+	judged := q.oneOf("judged", "", "same", "different", "unsure", "unmerged")
 	if q.err != nil {
 		return nil, q.err
 	}
@@ -176,6 +180,9 @@ func (a *api) person(w http.ResponseWriter, r *http.Request, rq access.Request) 
 		}
 	}
 	slices.SortFunc(p.Links, func(x, y linkRow) int { return cmp.Compare(x.Pair.Probability, y.Pair.Probability) })
+	if p.History, err = a.st.FindEntityChanges(ctx, id); err != nil {
+		return nil, err
+	}
 	p.CanNetwork = access.Decide(rq.Principal, access.NetworkRead, access.Resource{Kind: "network"}).AllForces
 	p.CanJudge = slices.ContainsFunc(rq.Roles, func(role pole.AccessRole) bool { return access.Reaches(role, access.LinkJudge) != access.Denied })
 	return &view{Page: "person", Title: "Person " + shortID(id), Data: p}, nil
@@ -236,6 +243,32 @@ func (a *api) judge(w http.ResponseWriter, r *http.Request, rq access.Request) (
 		return nil, err
 	}
 	http.Redirect(w, r, "/people/"+r.PathValue("id")+"?judged="+j.Decision+"#links", http.StatusSeeOther)
+	return nil, nil
+}
+
+// unmerge is POST /people/{id}/unmerge: a merge undone, its records back
+// with the person they came from, and kept apart in every later run.
+// Every record the merge moved must be within the user's reach.
+func (a *api) unmerge(w http.ResponseWriter, r *http.Request, rq access.Request) (*view, error) {
+	if err := readForm(w, r, "change"); err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	rq.Purpose = "undo a merge"
+	change, err := a.st.FindEntityChange(ctx, strings.TrimSpace(r.PostForm.Get("change")))
+	if err != nil {
+		return nil, err
+	}
+	if change.Kind != "merge" {
+		return nil, pole.Invalid("change", "change %s is a %s, not a merge", change.ID, change.Kind)
+	}
+	if err := a.guard.AlterRecords(ctx, rq, access.LinkJudge, change.Mentions, "entity_change", change.ID, "unmerge"); err != nil {
+		return nil, err
+	}
+	if _, err := linkrun.Unmerge(ctx, a.st, change.ID, rq.Login, a.now().UTC()); err != nil {
+		return nil, err
+	}
+	http.Redirect(w, r, "/people/"+r.PathValue("id")+"?judged=unmerged#history", http.StatusSeeOther)
 	return nil, nil
 }
 

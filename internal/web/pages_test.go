@@ -44,6 +44,34 @@ func (o *office) linked(t *testing.T, force string) (reviewtest.Case, string) {
 	return hc, e.ID
 }
 
+// merged stores a case of force whose suspect a first link run made a
+// person of their own, and a second merged into the victim's person: a
+// merge to undo. It returns the case, the surviving person and the merge.
+func (o *office) merged(t *testing.T, force string) (reviewtest.Case, string, string) {
+	t.Helper()
+	ctx := context.Background()
+	hc := o.newCase(t, force)
+	m := &store.LinkModel{Params: []byte(`{}`)}
+	if err := o.st.SaveLinkModel(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	e1 := store.Entity{ID: uuid.Must(uuid.NewV7()).String(), Kind: "person"}
+	e2 := store.Entity{ID: uuid.Must(uuid.NewV7()).String(), Kind: "person"}
+	first := store.LinkResult{Entities: []store.Entity{e1, e2},
+		Members: []store.Membership{{MentionID: hc.Victim.ID, EntityID: e1.ID}, {MentionID: hc.Suspect.ID, EntityID: e2.ID}},
+		Changes: []store.EntityChange{{Kind: "create", EntityID: e1.ID}, {Kind: "create", EntityID: e2.ID}}}
+	if err := o.st.SaveLinkRun(ctx, &store.LinkRun{ModelID: m.ID}, first); err != nil {
+		t.Fatal(err)
+	}
+	merge := store.LinkResult{Members: []store.Membership{{MentionID: hc.Suspect.ID, EntityID: e1.ID}},
+		Retired: []store.Entity{{ID: e2.ID, MergedInto: e1.ID}},
+		Changes: []store.EntityChange{{Kind: "merge", EntityID: e1.ID, OtherID: e2.ID, Mentions: []string{hc.Suspect.ID}, Reason: "fixture"}}}
+	if err := o.st.SaveLinkRun(ctx, &store.LinkRun{ModelID: m.ID}, merge); err != nil {
+		t.Fatal(err)
+	}
+	return hc, e1.ID, merge.Changes[0].ID
+}
+
 func form(kv ...string) url.Values {
 	v := url.Values{}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -67,6 +95,10 @@ var pageRoutes = []apiRoute{
 	{"POST /people/{id}/judgements", access.LinkJudge, "one", func(t *testing.T, o *office, force string) (string, string, any) {
 		hc, id := o.linked(t, force)
 		return "POST", "/people/" + id + "/judgements", form("a", hc.Victim.ID, "b", hc.Suspect.ID, "decision", "different")
+	}},
+	{"POST /people/{id}/unmerge", access.LinkJudge, "one", func(t *testing.T, o *office, force string) (string, string, any) {
+		_, id, change := o.merged(t, force)
+		return "POST", "/people/" + id + "/unmerge", form("change", change)
 	}},
 	{"GET /cases/{id}", access.CaseRead, "one", func(t *testing.T, o *office, force string) (string, string, any) {
 		return "GET", "/cases/" + o.newCase(t, force).C.ID, nil
@@ -508,5 +540,34 @@ func TestHtmxGetsOnlyTheSearchResultsAndTheAPIGetsThemAsJSON(t *testing.T) {
 	o.as(t, pole.RoleNationalReviewer, "GET", "/api/search?name=Sam+Oakhanger", nil).into(t, http.StatusOK, &none)
 	if len(none.People) != 0 || len(none.HeldBy) != 0 {
 		t.Errorf("a victim's name found %s / %s", none.People, none.HeldBy)
+	}
+}
+
+func TestUndoingAMergeFromTheProfileMovesTheRecordsBackAndKeepsThemApart(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	hc, person, change := o.merged(t, "west-yorkshire")
+	b := &browser{o: o}
+	b.signIn(t, pole.RoleForceSupervisor)
+	resp := b.do(t, "GET", "/people/"+person, nil)
+	page := bodyOf(t, resp)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Undo this merge") || !strings.Contains(page, change) {
+		t.Fatalf("the profile of a merged person: %d, want an undo button for the merge\n%s", resp.StatusCode, page)
+	}
+	resp = b.do(t, "POST", "/people/"+person+"/unmerge", form("change", change))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("undo: %d\n%s", resp.StatusCode, bodyOf(t, resp))
+	}
+	back, err := o.st.EntityOfMention(ctx, hc.Suspect.ID)
+	if err != nil || back == person {
+		t.Fatalf("after the undo the suspect is in %s (%v), want out of %s", back, err, person)
+	}
+	js, err := o.st.FindJudgements(ctx)
+	if err != nil || !slices.ContainsFunc(js, func(j store.Judgement) bool { return j.Decision == "different" && j.MadeBy == o.logins[pole.RoleForceSupervisor] }) {
+		t.Errorf("the undo left no judgement that keeps the two apart: %+v (%v)", js, err)
+	}
+	resp = b.do(t, "POST", "/people/"+person+"/unmerge", form("change", change))
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("a second undo of the same merge: %d, want 409", resp.StatusCode)
 	}
 }
