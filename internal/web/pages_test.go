@@ -563,7 +563,9 @@ func TestUndoingAMergeFromTheProfileMovesTheRecordsBackAndKeepsThemApart(t *test
 		t.Fatalf("after the undo the suspect is in %s (%v), want out of %s", back, err, person)
 	}
 	js, err := o.st.FindJudgements(ctx)
-	if err != nil || !slices.ContainsFunc(js, func(j store.Judgement) bool { return j.Decision == "different" && j.MadeBy == o.logins[pole.RoleForceSupervisor] }) {
+	if err != nil || !slices.ContainsFunc(js, func(j store.Judgement) bool {
+		return j.Decision == "different" && j.MadeBy == o.logins[pole.RoleForceSupervisor]
+	}) {
 		t.Errorf("the undo left no judgement that keeps the two apart: %+v (%v)", js, err)
 	}
 	resp = b.do(t, "POST", "/people/"+person+"/unmerge", form("change", change))
