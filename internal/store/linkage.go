@@ -1094,23 +1094,29 @@ func (s *Store) FindLinkPair(ctx context.Context, a, b string) (*LinkPair, error
 func (s *Store) ReviewPairs(ctx context.Context, limit int, reach *pole.Reach) ([]LinkPair, error) {
 	const op = "store.ReviewPairs"
 	var w where
+	from := "link_pairs p"
 	if reach != nil {
 		// Both records of a pair must be within reach: the access filter,
-		// inside the query.
-		var in where
-		in.reach(reach, "s.force", "m.case_id")
-		held := "(SELECT m.id FROM " + mentionFrom + in.String() + ")"
-		w.add("p.mention_a IN "+held, in.args...)
-		w.add("p.mention_b IN "+held, in.args...)
+		// inside the query. Joined rather than tested against a list of
+		// every record within reach, so that the pairs are read in order
+		// of uncertainty and the query stops at the limit.
+		from += " JOIN mentions ma ON ma.id = p.mention_a JOIN sources sa ON sa.id = ma.source_id" +
+			" JOIN mentions mb ON mb.id = p.mention_b JOIN sources sb ON sb.id = mb.source_id"
+		w.reach(reach, "sa.force", "ma.case_id")
+		w.reach(reach, "sb.force", "mb.case_id")
 	}
 	cond := ""
 	for _, c := range w.conds {
 		cond += " AND " + c
 	}
+	cols := make([]string, 6)
+	for i, c := range pairColumns[:6] {
+		cols[i] = "p." + c
+	}
 	// abs(probability - 0.5) is spelled as in the index link_pairs_review.
-	q, err := page(pairSelect+` p WHERE band = 'review'
+	q, err := page("SELECT "+strings.Join(cols, ", ")+" FROM "+from+` WHERE p.band = 'review'
 		AND NOT EXISTS (SELECT 1 FROM link_judgements j WHERE j.mention_a = p.mention_a AND j.mention_b = p.mention_b)`+cond+`
-		ORDER BY abs(probability - 0.5), mention_a, mention_b`, 0, limit)
+		ORDER BY abs(p.probability - 0.5), p.mention_a, p.mention_b`, 0, limit)
 	if err != nil {
 		return nil, pole.E(op, err)
 	}

@@ -214,7 +214,9 @@ func groupsJSON(p groupsPage) any {
 	}
 	out := struct {
 		Groups []group `json:"groups"`
-	}{Groups: []group{}}
+		Total  int     `json:"total"`
+		Offset int     `json:"offset"`
+	}{Groups: []group{}, Total: p.Total, Offset: p.Offset}
 	for _, g := range p.Groups {
 		out.Groups = append(out.Groups, group{g.N, g.Offenders, g.Victims, g.Cases, g.Phones, g.Vehicles, g.Places, orEmpty(g.Forces),
 			dateText(g.First), dateText(g.Last), "/api/network?" + string(g.Query)})

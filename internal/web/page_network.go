@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/caselink/caselink/internal/access"
 	"github.com/caselink/caselink/internal/audit"
@@ -35,6 +36,28 @@ type netCache struct {
 	n      *network.Network
 	adj    [][]int32 // each node's links
 	groups map[network.GroupOptions][]network.Group
+	// idle lets the network go after netIdle unused: at a million records
+	// it holds gigabytes.
+	idle *time.Timer
+}
+
+// netIdle is how long the network stays in memory after its last use.
+const netIdle = 15 * time.Minute
+
+// drop lets the network go, to be built again when next asked for.
+func (c *netCache) drop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n, c.adj, c.groups, c.run = nil, nil, nil, ""
+}
+
+// used puts off dropping the network; c.mu is held.
+func (c *netCache) used() {
+	if c.idle == nil {
+		c.idle = time.AfterFunc(netIdle, c.drop)
+		return
+	}
+	c.idle.Reset(netIdle)
 }
 
 // get is the network of the latest link run, built if the run is new.
@@ -48,6 +71,7 @@ func (c *netCache) get(ctx context.Context, st *store.Store) (*network.Network, 
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.used()
 	if c.n != nil && c.run == run {
 		return c.n, c.adj, nil
 	}
@@ -68,6 +92,7 @@ func (c *netCache) get(ctx context.Context, st *store.Store) (*network.Network, 
 func (c *netCache) groupsOf(n *network.Network, o network.GroupOptions) ([]network.Group, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.used()
 	if gs, ok := c.groups[o]; ok && c.n == n {
 		return gs, nil
 	}
@@ -75,7 +100,7 @@ func (c *netCache) groupsOf(n *network.Network, o network.GroupOptions) ([]netwo
 	if err != nil {
 		return nil, err
 	}
-	if c.n == n {
+	if c.n == n && c.groups != nil {
 		c.groups[o] = gs
 	}
 	return gs, nil
@@ -513,7 +538,15 @@ type groupsPage struct {
 	Member string // the person whose groups these are, if one was asked
 	Assocs []string
 	Groups []groupRow
+	// Total is how many groups there are; Groups are those from Offset,
+	// at most groupsPerPage of them.
+	Total, Offset int
+	Prev, Next    template.URL
 }
+
+// groupsPerPage is how many groups the groups page lists at once: a
+// national network has tens of thousands.
+const groupsPerPage = 100
 
 type groupRow struct {
 	N                         int
@@ -528,11 +561,16 @@ type groupRow struct {
 // with what they span, each opening as a network.
 // With member, only the groups that person is in, as offender or victim.
 func (a *api) groups(w http.ResponseWriter, r *http.Request, rq access.Request) (*view, error) {
-	nq, err := readNetQuery(r, "member")
+	nq, err := readNetQuery(r, "member", "offset")
 	if err != nil {
 		return nil, err
 	}
 	member := strings.TrimSpace(r.URL.Query().Get("member"))
+	oq := readQuery(r, "person", "group", "depth", "links*", "from", "to", "assoc*", "member", "offset")
+	offset := oq.integer("offset", 0, 1<<31-1)
+	if oq.err != nil {
+		return nil, oq.err
+	}
 	ctx := r.Context()
 	if err := a.national(ctx, rq, access.NetworkRead); err != nil {
 		return nil, err
@@ -557,8 +595,13 @@ func (a *api) groups(w http.ResponseWriter, r *http.Request, rq access.Request) 
 		}
 	}
 	var people []string
+	p.Offset = offset
 	for i, g := range gs {
 		if member != "" && !slices.Contains(g.Offenders, who) && !slices.Contains(g.Victims, who) {
+			continue
+		}
+		p.Total++
+		if p.Total <= offset || len(p.Groups) == groupsPerPage {
 			continue
 		}
 		q := nq
@@ -571,9 +614,26 @@ func (a *api) groups(w http.ResponseWriter, r *http.Request, rq access.Request) 
 		}
 	}
 	if len(people) > 0 {
-		if err := a.guard.Note(ctx, rq, audit.Combination, "entity", people, fmt.Sprintf("network groups: %d groups", len(gs))); err != nil {
+		if err := a.guard.Note(ctx, rq, audit.Combination, "entity", people, fmt.Sprintf("network groups: %d of %d groups", len(p.Groups), len(gs))); err != nil {
 			return nil, err
 		}
+	}
+	page := func(at int) template.URL {
+		v := nq.values()
+		v.Del("person")
+		v.Del("depth")
+		v.Del("group")
+		if member != "" {
+			v.Set("member", member)
+		}
+		v.Set("offset", strconv.Itoa(at))
+		return template.URL("/groups?" + v.Encode())
+	}
+	if offset > 0 {
+		p.Prev = page(max(offset-groupsPerPage, 0))
+	}
+	if offset+len(p.Groups) < p.Total {
+		p.Next = page(offset + len(p.Groups))
 	}
 	return &view{Page: "groups", Title: "Groups", Data: p}, nil
 }

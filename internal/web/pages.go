@@ -103,6 +103,7 @@ func loadPages() (*pages, error) {
 			return string(b), err
 		},
 		"steps": func() []int { return []int{1, 2, 3} },
+		"add":   func(a, b int) int { return a + b },
 		"label": func(nodes []netNodeJSON, id string) string {
 			if k := slices.IndexFunc(nodes, func(n netNodeJSON) bool { return n.ID == id }); k >= 0 {
 				return nodes[k].Label
