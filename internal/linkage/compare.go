@@ -53,11 +53,11 @@ func (p *prepared) similar(a, b uint32, list int) uint8 {
 	fa, fb := &p.facts[a], &p.facts[b]
 	switch list {
 	case forenameList:
-		if sharesGroup(fa.foreGroups, fb.foreGroups) {
+		if SharesGroup(fa.foreGroups, fb.foreGroups) {
 			return nameVariant
 		}
 	case surnameList:
-		if sharesGroup(fa.surGroups, fb.surGroups) {
+		if SharesGroup(fa.surGroups, fb.surGroups) {
 			return nameVariant
 		}
 	}
@@ -77,8 +77,9 @@ func (p *prepared) similar(a, b uint32, list int) uint8 {
 	return nameElse
 }
 
-// sharesGroup intersects two ascending lists of group ids.
-func sharesGroup(x, y []int32) bool {
+// SharesGroup reports whether two ascending lists of variant group ids
+// (as Variants.Groups gives them) share one.
+func SharesGroup(x, y []int32) bool {
 	for len(x) > 0 && len(y) > 0 {
 		switch {
 		case x[0] == y[0]:

@@ -120,9 +120,10 @@ func sexCode(s string) uint8 {
 	return 0
 }
 
-// nameTokens splits a name as written into keys, one per word, treating
-// hyphens as word breaks ("Smith-Jones" -> smith, jones).
-func nameTokens(s string) []string {
+// NameTokens splits a name as written into keys, one per word, treating
+// hyphens, commas and slashes as word breaks ("Smith-Jones" -> smith,
+// jones): as linkage compares names, and as the people search finds them.
+func NameTokens(s string) []string {
 	f := strings.FieldsFunc(s, func(r rune) bool {
 		return r == '-' || r == ' ' || r == '\t' || r == ',' || r == '/'
 	})
@@ -139,9 +140,14 @@ func nameTokens(s string) []string {
 var titles = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "mx": true, "dr": true,
 	"prof": true, "rev": true, "sir": true, "dame": true, "lord": true, "lady": true}
 
-// withoutTitles drops leading titles from given names, keeping at least one
-// name: "Dr George" is George, but a man called Sir is still Sir.
-func withoutTitles(names []string) []string {
+// IsTitle reports whether a name key is an honorific (mr, dr, sir...)
+// rather than a name.
+func IsTitle(key string) bool { return titles[key] }
+
+// WithoutTitles drops leading titles (Dr, Mrs, Sir...) from given names,
+// keeping at least one name: "Dr George" is George, but a man called Sir
+// is still Sir.
+func WithoutTitles(names []string) []string {
 	for len(names) > 1 && titles[names[0]] {
 		names = names[1:]
 	}
@@ -184,9 +190,9 @@ func (p *prepared) add(records []Record) {
 		// the forename and the rest with the middle names; a forename left
 		// empty with the name in the middle-name field (a common slip of
 		// entry) takes the first middle name.
-		given, middles := withoutTitles(nameTokens(r.Forename)), nameTokens(r.MiddleNames)
+		given, middles := WithoutTitles(NameTokens(r.Forename)), NameTokens(r.MiddleNames)
 		if len(given) == 0 {
-			given, middles = withoutTitles(middles), nil
+			given, middles = WithoutTitles(middles), nil
 		}
 		buf = buf[:0]
 		if len(given) > 0 {
@@ -200,7 +206,7 @@ func (p *prepared) add(records []Record) {
 		}
 		p.middle.add(buf...)
 
-		sur := nameTokens(r.Surname)
+		sur := NameTokens(r.Surname)
 		p.sur[i] = p.names.id(strings.Join(sur, ""))
 		buf = buf[:0]
 		if len(sur) > 1 {
@@ -212,7 +218,7 @@ func (p *prepared) add(records []Record) {
 
 		buf = buf[:0]
 		for _, a := range r.Aliases {
-			toks := nameTokens(a)
+			toks := NameTokens(a)
 			if len(toks) == 0 {
 				continue
 			}

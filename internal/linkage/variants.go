@@ -69,18 +69,7 @@ func SurnameVariants() *Variants { return surnameVariants() }
 // true only if x is in some group; callers test equality themselves first.
 // It runs for every candidate pair, so it does not allocate.
 func (v *Variants) Related(a, b string) bool {
-	x, y := v.groups[a], v.groups[b]
-	for len(x) > 0 && len(y) > 0 {
-		switch {
-		case x[0] == y[0]:
-			return true
-		case x[0] < y[0]:
-			x = x[1:]
-		default:
-			y = y[1:]
-		}
-	}
-	return false
+	return SharesGroup(v.groups[a], v.groups[b])
 }
 
 // Groups returns the ids of the groups that contain name, ascending, or nil

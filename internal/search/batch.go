@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/caselink/caselink/internal/linkage"
 	"github.com/caselink/caselink/internal/normalise"
 	"github.com/caselink/caselink/internal/pole"
 )
@@ -122,9 +123,9 @@ func (b *batch) tokensOf(m *pole.Mention) {
 			b.toks = append(b.toks, t)
 		}
 	}
-	given, middles := withoutTitles(nameTokens(m.Forename)), nameTokens(m.MiddleNames)
+	given, middles := linkage.WithoutTitles(linkage.NameTokens(m.Forename)), linkage.NameTokens(m.MiddleNames)
 	if len(given) == 0 {
-		given, middles = withoutTitles(middles), nil
+		given, middles = linkage.WithoutTitles(middles), nil
 	}
 	for i, g := range given {
 		if i == 0 {
@@ -136,7 +137,7 @@ func (b *batch) tokensOf(m *pole.Mention) {
 	for _, g := range middles {
 		add(g, kindMiddle)
 	}
-	sur := nameTokens(m.Surname)
+	sur := linkage.NameTokens(m.Surname)
 	if len(sur) > 0 {
 		add(strings.Join(sur, ""), kindSurname)
 	}
@@ -146,7 +147,7 @@ func (b *batch) tokensOf(m *pole.Mention) {
 		}
 	}
 	for _, a := range m.Aliases {
-		words := nameTokens(a)
+		words := linkage.NameTokens(a)
 		if len(words) > 1 {
 			add(strings.Join(words, " "), kindAliasWhole)
 		}
@@ -155,7 +156,7 @@ func (b *batch) tokensOf(m *pole.Mention) {
 		}
 	}
 	if len(given) == 0 && len(sur) == 0 {
-		for _, w := range nameTokens(m.NameAsWritten) {
+		for _, w := range linkage.NameTokens(m.NameAsWritten) {
 			add(w, kindWritten)
 		}
 	}

@@ -119,7 +119,7 @@ func (t *term) against(v *vocab, id uint32, name string) match {
 		return match{levelExact, 1}
 	}
 	jw := float32(linkage.JaroWinkler(t.key, name))
-	if sharesGroup(t.groups, v.groups.of(int32(id))) {
+	if linkage.SharesGroup(t.groups, v.groups.of(int32(id))) {
 		return match{levelVariant, 0.85 + 0.04*jw}
 	}
 	// Near spellings are looked for among names with the same first

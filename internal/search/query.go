@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/caselink/caselink/internal/linkage"
 	"github.com/caselink/caselink/internal/normalise"
 	"github.com/caselink/caselink/internal/pole"
 )
@@ -203,7 +204,7 @@ func parseName(field, s string, alias bool) (*nameQuery, error) {
 	}
 	nq := &nameQuery{alias: alias}
 	add := func(typed string) {
-		parts := nameTokens(typed)
+		parts := linkage.NameTokens(typed)
 		if len(parts) == 0 {
 			return
 		}
@@ -270,7 +271,7 @@ func parseName(field, s string, alias bool) (*nameQuery, error) {
 	if full > 2 {
 		nq.need = full - 1
 	}
-	if toks := nameTokens(s); alias && len(toks) > 1 {
+	if toks := linkage.NameTokens(s); alias && len(toks) > 1 {
 		nq.whole = strings.Join(toks, " ") // as aliases are indexed
 	}
 	return nq, nil
@@ -279,7 +280,7 @@ func parseName(field, s string, alias bool) (*nameQuery, error) {
 // dropTitles drops leading titles ("Dr", "Mr.") from the words of a name,
 // keeping at least one word.
 func dropTitles(words []string) []string {
-	for len(words) > 1 && titles[normalise.NameKey(words[0])] {
+	for len(words) > 1 && linkage.IsTitle(normalise.NameKey(words[0])) {
 		words = words[1:]
 	}
 	return words

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/caselink/caselink/internal/linkage"
-	"github.com/caselink/caselink/internal/normalise"
 )
 
 // vocab holds every name key indexed, by id, with what a comparison needs
@@ -73,21 +72,6 @@ func appendGroups(out []int32, key string) []int32 {
 	return out
 }
 
-// sharesGroup intersects two ascending lists of group ids.
-func sharesGroup(x, y []int32) bool {
-	for len(x) > 0 && len(y) > 0 {
-		switch {
-		case x[0] == y[0]:
-			return true
-		case x[0] < y[0]:
-			x = x[1:]
-		default:
-			y = y[1:]
-		}
-	}
-	return false
-}
-
 // sharesPhon reports whether two names share a Double Metaphone code,
 // primary or alternate.
 func sharesPhon(a, b uint32) bool {
@@ -97,33 +81,4 @@ func sharesPhon(a, b uint32) bool {
 		}
 	}
 	return false
-}
-
-// nameTokens splits a name into keys, one per word, treating hyphens,
-// commas and slashes as word breaks ("Smith-Jones" -> smith, jones), as
-// linkage prepares names.
-func nameTokens(s string) []string {
-	f := strings.FieldsFunc(s, func(r rune) bool {
-		return r == '-' || r == ' ' || r == '\t' || r == ',' || r == '/'
-	})
-	out := f[:0]
-	for _, w := range f {
-		if k := normalise.NameKey(w); k != "" {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// titles are honorifics written into a forename field ("Dr George").
-var titles = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "mx": true, "dr": true,
-	"prof": true, "rev": true, "sir": true, "dame": true, "lord": true, "lady": true}
-
-// withoutTitles drops leading titles, keeping at least one name, as
-// linkage does: "Dr George" is George, but a man called Sir is still Sir.
-func withoutTitles(names []string) []string {
-	for len(names) > 1 && titles[names[0]] {
-		names = names[1:]
-	}
-	return names
 }

@@ -74,20 +74,8 @@ func (s *Store) ForcesHoldingMentions(ctx context.Context, ids []string) ([]stri
 	}
 	var w where
 	w.in("m.id", ids)
-	rows, err := s.r.QueryContext(ctx, s.eng.rebind("SELECT DISTINCT s.force FROM "+mentionFrom+w.String()+" ORDER BY s.force"), w.args...)
-	if err != nil {
-		return nil, pole.E(op, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var force string
-		if err := rows.Scan(&force); err != nil {
-			return nil, pole.E(op, err)
-		}
-		out = append(out, force)
-	}
-	return out, pole.E(op, rows.Err())
+	list, err := s.forcesHolding(ctx, &w)
+	return list, pole.E(op, err)
 }
 
 // ForcesHoldingSurname lists the forces that hold a person record with
@@ -95,19 +83,27 @@ func (s *Store) ForcesHoldingMentions(ctx context.Context, ids []string) ([]stri
 // searcher about forces outside their reach. Victims' surnames are sealed
 // and so never match here.
 func (s *Store) ForcesHoldingSurname(ctx context.Context, surname string) ([]string, error) {
-	const op = "store.ForcesHoldingSurname"
-	rows, err := s.r.QueryContext(ctx, s.eng.rebind("SELECT DISTINCT s.force FROM "+mentionFrom+" WHERE lower(m.surname) = lower(?) ORDER BY s.force"), surname)
+	var w where
+	w.add("lower(m.surname) = lower(?)", surname)
+	list, err := s.forcesHolding(ctx, &w)
+	return list, pole.E("store.ForcesHoldingSurname", err)
+}
+
+// forcesHolding lists, in order, the forces of the person records w
+// selects.
+func (s *Store) forcesHolding(ctx context.Context, w *where) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, s.eng.rebind("SELECT DISTINCT s.force FROM "+mentionFrom+w.String()+" ORDER BY s.force"), w.args...)
 	if err != nil {
-		return nil, pole.E(op, err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var force string
 		if err := rows.Scan(&force); err != nil {
-			return nil, pole.E(op, err)
+			return nil, err
 		}
 		out = append(out, force)
 	}
-	return out, pole.E(op, rows.Err())
+	return out, rows.Err()
 }
