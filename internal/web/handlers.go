@@ -274,8 +274,7 @@ func (a *api) listActions(w http.ResponseWriter, r *http.Request, rq access.Requ
 	q := readQuery(r, "review", "force", "owner", "overdue")
 	f := pole.ActionFilter{ReviewID: q.str("review"), Force: q.str("force"), Owner: q.str("owner")}
 	if q.boolean("overdue") {
-		today := a.now().In(calendar.London)
-		f.OverdueOn = pole.Date(today.Year(), int(today.Month()), today.Day())
+		f.OverdueOn = a.today()
 	}
 	if q.err != nil {
 		return q.err
@@ -286,6 +285,12 @@ func (a *api) listActions(w http.ResponseWriter, r *http.Request, rq access.Requ
 	}
 	writeJSON(w, http.StatusOK, ActionsView(list))
 	return nil
+}
+
+// today is today's date in London, where the review's days are counted.
+func (a *api) today() pole.PartialDate {
+	t := a.now().In(calendar.London)
+	return pole.Date(t.Year(), int(t.Month()), t.Day())
 }
 
 // raise is POST /api/reviews/{id}/actions: an action raised on the review

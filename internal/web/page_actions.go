@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/caselink/caselink/internal/access"
-	"github.com/caselink/caselink/internal/calendar"
 	"github.com/caselink/caselink/internal/pole"
 )
 
@@ -27,23 +26,15 @@ func (a *api) actions(w http.ResponseWriter, r *http.Request, rq access.Request)
 	}
 	f := pole.ActionFilter{Owner: p.Owner}
 	if p.Overdue {
-		today := a.now().In(calendar.London)
-		f.OverdueOn = pole.Date(today.Year(), int(today.Month()), today.Day())
+		f.OverdueOn = a.today()
 	}
 	list, err := a.desk.Actions(r.Context(), rq, f)
 	if err != nil {
 		return nil, err
 	}
 	p.Actions = list
-	reaches := func(act access.Action) bool {
-		for _, role := range rq.Roles {
-			if access.Reaches(role, act) != access.Denied {
-				return true
-			}
-		}
-		return false
-	}
-	p.Can = map[string]bool{"allocate": reaches(access.ActionAllocate), "result": reaches(access.ActionResult), "file": reaches(access.ActionFile)}
+	p.Can = map[string]bool{"allocate": reaches(rq.Principal, access.ActionAllocate), "result": reaches(rq.Principal, access.ActionResult),
+		"file": reaches(rq.Principal, access.ActionFile)}
 	return &view{Page: "actions", Title: "Actions", Data: p}, nil
 }
 

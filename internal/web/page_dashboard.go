@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/caselink/caselink/internal/access"
-	"github.com/caselink/caselink/internal/calendar"
 	"github.com/caselink/caselink/internal/pole"
 	"github.com/caselink/caselink/internal/store"
 )
@@ -42,11 +41,8 @@ func (a *api) dashboard(w http.ResponseWriter, r *http.Request, rq access.Reques
 		return nil, q.err
 	}
 	ctx := r.Context()
-	reaches := func(act access.Action) bool {
-		return slices.ContainsFunc(rq.Roles, func(role pole.AccessRole) bool { return access.Reaches(role, act) != access.Denied })
-	}
 	var d dashboardPage
-	if reaches(access.ReviewRead) {
+	if reaches(rq.Principal, access.ReviewRead) {
 		d.Reviews = true
 		for _, s := range pole.ReviewStates {
 			_, n, err := a.desk.Queue(ctx, rq, pole.ReviewFilter{State: s, Limit: 1})
@@ -61,13 +57,12 @@ func (a *api) dashboard(w http.ResponseWriter, r *http.Request, rq access.Reques
 		}
 		d.Top = top
 		d.Actions = true
-		today := a.now().In(calendar.London)
-		f := pole.ActionFilter{OverdueOn: pole.Date(today.Year(), int(today.Month()), today.Day()), Limit: dashboardLimit}
+		f := pole.ActionFilter{OverdueOn: a.today(), Limit: dashboardLimit}
 		if d.Overdue, err = a.desk.Actions(ctx, rq, f); err != nil {
 			return nil, err
 		}
 	}
-	if reaches(access.VictimContact) {
+	if reaches(rq.Principal, access.VictimContact) {
 		d.Victims = true
 		list, err := a.desk.VictimDates(ctx, rq, pole.VictimUpdateFilter{OverdueAt: a.now(), Untold: true, Limit: dashboardLimit})
 		if err != nil {
@@ -75,7 +70,7 @@ func (a *api) dashboard(w http.ResponseWriter, r *http.Request, rq access.Reques
 		}
 		d.VictimsOverdue = list
 	}
-	if reaches(access.InterestRegister) {
+	if reaches(rq.Principal, access.InterestRegister) {
 		d.Deconfliction = true
 		list, err := a.guard.Notices(ctx, access.Request{Principal: rq.Principal, Purpose: DeconflictionPurpose, Origin: rq.Origin}, dashboardLimit)
 		if err != nil {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/caselink/caselink/internal/access"
 	"github.com/caselink/caselink/internal/pole"
@@ -68,14 +67,10 @@ func (a *api) linkReview(w http.ResponseWriter, r *http.Request, rq access.Reque
 // judgeLink is POST /links/judgements: a judgement from the review queue,
 // then the next pair.
 func (a *api) judgeLink(w http.ResponseWriter, r *http.Request, rq access.Request) (*view, error) {
-	if err := readForm(w, r, "a", "b", "decision", "note"); err != nil {
+	decision, err := a.judgeFromForm(w, r, rq)
+	if err != nil {
 		return nil, err
 	}
-	rq.Purpose = "clerical review of links"
-	j := store.Judgement{A: r.PostForm.Get("a"), B: r.PostForm.Get("b"), Decision: r.PostForm.Get("decision"), Note: strings.TrimSpace(r.PostForm.Get("note"))}
-	if err := a.guard.Judge(r.Context(), rq, j); err != nil {
-		return nil, err
-	}
-	http.Redirect(w, r, "/links/review?judged="+j.Decision, http.StatusSeeOther)
+	http.Redirect(w, r, "/links/review?judged="+decision, http.StatusSeeOther)
 	return nil, nil
 }

@@ -184,7 +184,7 @@ func (a *api) person(w http.ResponseWriter, r *http.Request, rq access.Request) 
 		return nil, err
 	}
 	p.CanNetwork = access.Decide(rq.Principal, access.NetworkRead, access.Resource{Kind: "network"}).AllForces
-	p.CanJudge = slices.ContainsFunc(rq.Roles, func(role pole.AccessRole) bool { return access.Reaches(role, access.LinkJudge) != access.Denied })
+	p.CanJudge = reaches(rq.Principal, access.LinkJudge)
 	return &view{Page: "person", Title: "Person " + shortID(id), Data: p}, nil
 }
 
@@ -234,16 +234,24 @@ func (a *api) linkModel(ctx context.Context) (*linkage.Model, error) {
 // person's records, same, not the same or unsure, kept for every later
 // link run; the page comes back with it.
 func (a *api) judge(w http.ResponseWriter, r *http.Request, rq access.Request) (*view, error) {
-	if err := readForm(w, r, "a", "b", "decision", "note"); err != nil {
+	decision, err := a.judgeFromForm(w, r, rq)
+	if err != nil {
 		return nil, err
+	}
+	http.Redirect(w, r, "/people/"+r.PathValue("id")+"?judged="+decision+"#links", http.StatusSeeOther)
+	return nil, nil
+}
+
+// judgeFromForm records the judgement a form posts (a, b, decision, note)
+// and returns its decision.
+func (a *api) judgeFromForm(w http.ResponseWriter, r *http.Request, rq access.Request) (string, error) {
+	if err := readForm(w, r, "a", "b", "decision", "note"); err != nil {
+		return "", err
 	}
 	rq.Purpose = "clerical review of links"
-	j := store.Judgement{A: r.PostForm.Get("a"), B: r.PostForm.Get("b"), Decision: r.PostForm.Get("decision"), Note: strings.TrimSpace(r.PostForm.Get("note"))}
-	if err := a.guard.Judge(r.Context(), rq, j); err != nil {
-		return nil, err
-	}
-	http.Redirect(w, r, "/people/"+r.PathValue("id")+"?judged="+j.Decision+"#links", http.StatusSeeOther)
-	return nil, nil
+	f := r.PostForm
+	j := store.Judgement{A: f.Get("a"), B: f.Get("b"), Decision: f.Get("decision"), Note: strings.TrimSpace(f.Get("note"))}
+	return j.Decision, a.guard.Judge(r.Context(), rq, j)
 }
 
 // unmerge is POST /people/{id}/unmerge: a merge undone, its records back

@@ -217,12 +217,9 @@ type navItem struct {
 // nav is the menu: only what the user's roles reach anywhere, so that no
 // one is offered a page that would refuse them.
 func nav(p access.Principal, current string) []navItem {
-	reaches := func(a access.Action) bool {
-		return slices.ContainsFunc(p.Roles, func(r pole.AccessRole) bool { return access.Reaches(r, a) != access.Denied })
-	}
 	var items []navItem
 	add := func(label, href string, a access.Action) {
-		if a == "" || reaches(a) {
+		if a == "" || reaches(p, a) {
 			items = append(items, navItem{Label: label, Href: href, Current: current == href || strings.HasPrefix(current, href+"/")})
 		}
 	}
@@ -242,6 +239,13 @@ func nav(p access.Principal, current string) []navItem {
 		items[0].Current = current == "/"
 	}
 	return items
+}
+
+// reaches says whether any of p's roles may do a anywhere: what a page
+// offers, so that no one is shown a button that would refuse them. The
+// action itself is decided for its record when it is asked for.
+func reaches(p access.Principal, a access.Action) bool {
+	return slices.ContainsFunc(p.Roles, func(r pole.AccessRole) bool { return access.Reaches(r, a) != access.Denied })
 }
 
 // pageFunc is a page that acts for the session's user: it returns the view
