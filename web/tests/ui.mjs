@@ -4,7 +4,7 @@
 // builds a linked synthetic data set, starts the server and writes the
 // config file named as the one argument. Every page is screenshotted into
 // config.screenshots; any script error or policy violation fails the test.
-import { readFileSync, mkdirSync } from "node:fs";
+import { readFileSync, mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -16,6 +16,7 @@ import { chromium } from "playwright-core";
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
+rmSync(cfg.screenshots, { recursive: true, force: true }); // this run's only
 mkdirSync(cfg.screenshots, { recursive: true });
 
 const browser = await chromium.launch({
@@ -105,10 +106,24 @@ try {
   check(await rv.page.getByText("Your judgement (same) is recorded").isVisible(), "confirming a link said nothing");
   await shot(rv.page, "link-confirmed");
 
+  // The link review queue, and the review queue.
+  await rv.page.getByRole("link", { name: "Links" }).click();
+  await rv.page.waitForURL(/\/links\/review/);
+  await shot(rv.page, "link-review-queue");
+  await rv.page.getByRole("link", { name: "Reviews" }).click();
+  await rv.page.waitForURL(/\/reviews/);
+  await shot(rv.page, "review-queue");
+
   // The review: taken, its checklist answered, put to the panel.
   await rv.page.goto(`${cfg.base_url}/reviews/${cfg.review}`);
   await stateIs(rv.page, "triaged");
   await shot(rv.page, "review-triaged");
+  // Its case, with the victim by pseudonym.
+  await rv.page.locator("dl.facts a[href^='/cases/']").first().click();
+  await rv.page.waitForURL(/\/cases\//);
+  check((await rv.page.locator("#case-people tbody tr").count()) > 0, "the case lists no people");
+  await shot(rv.page, "case");
+  await rv.page.goBack();
   await rv.page.getByRole("button", { name: "Take into review" }).click();
   await stateIs(rv.page, "under review");
   // Every item answered (the panel takes only a whole checklist), one
@@ -152,7 +167,27 @@ try {
   await sup.page.getByRole("button", { name: "Record the outcome" }).click();
   await stateIs(sup.page, "concluded");
   await shot(sup.page, "review-concluded");
+  await sup.page.getByRole("link", { name: "Actions" }).click();
+  await sup.page.waitForURL(/\/actions$/);
+  await shot(sup.page, "actions");
+  await sup.page.getByRole("link", { name: "Victims" }).click();
+  await sup.page.waitForURL(/\/victims$/);
+  await shot(sup.page, "victims-updates");
   await signOut(sup);
+
+  // The auditor reads the audit log; the administrator the users.
+  const aud = await session("auditor");
+  await aud.page.getByRole("link", { name: "Audit" }).click();
+  await aud.page.waitForURL(/\/audit$/);
+  check((await aud.page.locator("#audit tbody tr").count()) > 0, "the audit viewer shows no entry");
+  await shot(aud.page, "audit");
+  await signOut(aud);
+  const adm = await session("administrator");
+  await adm.page.getByRole("link", { name: "Users" }).click();
+  await adm.page.waitForURL(/\/users$/);
+  check((await adm.page.locator("#users tbody tr").count()) >= 7, "the users page lists fewer than the seven accounts");
+  await shot(adm.page, "users");
+  await signOut(adm);
 
   // A force investigator reaching for another force's case learns who
   // holds it, and nothing of it. At tablet width.
