@@ -132,9 +132,16 @@ var associations = []struct {
 	{"shared_vehicle", network.SharedVehicle}, {"shared_place", network.SharedPlace},
 }
 
-// readNetQuery reads and checks a network request's query.
-func readNetQuery(r *http.Request, extra ...string) (netQuery, error) {
-	q := readQuery(r, append([]string{"person", "group", "depth", "links*", "from", "to", "assoc*"}, extra...)...)
+// readNetQuery reads and checks a network request's query; the route's
+// own parameters, extra, are left in q for it to read.
+func readNetQuery(r *http.Request, extra ...string) (nq netQuery, q *query, err error) {
+	q = readQuery(r, append([]string{"person", "group", "depth", "links*", "from", "to", "assoc*"}, extra...)...)
+	nq, err = q.net()
+	return nq, q, err
+}
+
+// net reads the network parameters of q.
+func (q *query) net() (netQuery, error) {
 	nq := netQuery{Person: q.str("person"), Depth: q.integer("depth", 2, 3), From: q.str("from"), To: q.str("to"), Group: q.integer("group", 0, 1<<20)}
 	if q.err != nil {
 		return nq, q.err
@@ -383,7 +390,7 @@ type networkPage struct {
 // interactive graph (static/network.js draws it from /api/network), with
 // the same nodes and links as tables for a screen reader or a keyboard.
 func (a *api) networkView(w http.ResponseWriter, r *http.Request, rq access.Request) (*view, error) {
-	nq, err := readNetQuery(r)
+	nq, _, err := readNetQuery(r)
 	if err != nil {
 		return nil, err
 	}
@@ -481,7 +488,7 @@ func toNetJSON(n *network.Network, v netView) netJSON {
 
 // networkJSON is GET /api/network: the data of the network view.
 func (a *api) networkJSON(w http.ResponseWriter, r *http.Request, rq access.Request) error {
-	nq, err := readNetQuery(r)
+	nq, _, err := readNetQuery(r)
 	if err != nil {
 		return err
 	}
@@ -507,11 +514,11 @@ var netExports = map[string]struct {
 // Gephi, networkx, i2 Analyst's Notebook or another tool. Victims are
 // their pseudonyms, as everywhere.
 func (a *api) networkExport(w http.ResponseWriter, r *http.Request, rq access.Request) error {
-	nq, err := readNetQuery(r, "format")
+	nq, q, err := readNetQuery(r, "format")
 	if err != nil {
 		return err
 	}
-	format := r.URL.Query().Get("format")
+	format := q.str("format")
 	ex, ok := netExports[format]
 	if !ok {
 		return badRequest("format", "%q: give graphml, gexf, i2 or json", format)
@@ -561,15 +568,13 @@ type groupRow struct {
 // with what they span, each opening as a network.
 // With member, only the groups that person is in, as offender or victim.
 func (a *api) groups(w http.ResponseWriter, r *http.Request, rq access.Request) (*view, error) {
-	nq, err := readNetQuery(r, "member", "offset")
+	nq, q, err := readNetQuery(r, "member", "offset")
 	if err != nil {
 		return nil, err
 	}
-	member := strings.TrimSpace(r.URL.Query().Get("member"))
-	oq := readQuery(r, "person", "group", "depth", "links*", "from", "to", "assoc*", "member", "offset")
-	offset := oq.integer("offset", 0, 1<<31-1)
-	if oq.err != nil {
-		return nil, oq.err
+	member, offset := q.str("member"), q.integer("offset", 0, 1<<31-1)
+	if q.err != nil {
+		return nil, q.err
 	}
 	ctx := r.Context()
 	if err := a.national(ctx, rq, access.NetworkRead); err != nil {

@@ -81,10 +81,8 @@ func loadPages() (*pages, error) {
 		"datetime": func(t time.Time) string { return datetimeOf(t) },
 		"force":    forceName,
 		"join":     strings.Join,
-		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 		"score":    func(f float64) string { return fmt.Sprintf("%.3f", f) },
 		"humanise": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-		"query":    url.QueryEscape,
 		"has":      slices.Contains[[]string],
 		"timelineJSON": func(items []timelineItem) (string, error) {
 			type item struct {
