@@ -11,6 +11,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/caselink/caselink/internal/pole"
@@ -1262,6 +1263,64 @@ func (s *Store) ScanMentions(ctx context.Context) iter.Seq2[*pole.Mention, error
 	return s.scanMentions(ctx, "store.ScanMentions", "")
 }
 
+// ScanMentionsInParts reads every mention, with victims' identities
+// opened, as ScanMentions does but in up to parts pieces side by side: on
+// SQLite, ranges of the table in the order it is stored, each read by a
+// goroutine of its own that hands its mentions to each with its part's
+// number (below parts), in storage order; elsewhere in one part, in id
+// order. each may be called from several goroutines at once, never twice
+// at once for one part. The first error stops every part.
+func (s *Store) ScanMentionsInParts(ctx context.Context, parts int, each func(part int, m *pole.Mention) error) error {
+	const op = "store.ScanMentionsInParts"
+	var last int64
+	if s.eng.name() != "sqlite" || parts < 2 {
+		parts = 1
+	} else if err := s.r.QueryRowContext(ctx, "SELECT coalesce(max(rowid), 0) FROM mentions").Scan(&last); err != nil {
+		return pole.E(op, err)
+	}
+	if parts == 1 {
+		for m, err := range s.ScanMentions(ctx) {
+			if err == nil {
+				err = each(0, m)
+			}
+			if err != nil {
+				return pole.E(op, err)
+			}
+		}
+		return nil
+	}
+	// The first error is the one returned: the others are the parts it
+	// stopped.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+	)
+	for k := range parts {
+		from, to := last*int64(k)/int64(parts), last*int64(k+1)/int64(parts)
+		wg.Go(func() {
+			for m, err := range s.scanMentionsOrdered(ctx, op, " WHERE m.rowid > ? AND m.rowid <= ?", "", from, to) {
+				if err == nil {
+					err = each(k, m)
+				}
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					cancel()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return pole.E(op, first)
+}
+
 // ScanMentionsChangedSince streams, in id order, the mentions stored or
 // updated after t: those of sources stored after t, and those updated after.
 func (s *Store) ScanMentionsChangedSince(ctx context.Context, t time.Time) iter.Seq2[*pole.Mention, error] {
@@ -1274,8 +1333,14 @@ func (s *Store) ScanMentionsChangedSince(ctx context.Context, t time.Time) iter.
 }
 
 func (s *Store) scanMentions(ctx context.Context, op, where string, args ...any) iter.Seq2[*pole.Mention, error] {
+	return s.scanMentionsOrdered(ctx, op, where, " ORDER BY m.id", args...)
+}
+
+// scanMentionsOrdered streams the mentions where selects, ordered as
+// order says (empty: as stored), with victims' identities opened.
+func (s *Store) scanMentionsOrdered(ctx context.Context, op, where, order string, args ...any) iter.Seq2[*pole.Mention, error] {
 	return func(yield func(*pole.Mention, error) bool) {
-		rows, err := s.r.QueryContext(ctx, s.eng.rebind(mentionSelectWithIdentity+where+" ORDER BY m.id"), args...)
+		rows, err := s.r.QueryContext(ctx, s.eng.rebind(mentionSelectWithIdentity+where+order), args...)
 		if err != nil {
 			yield(nil, pole.E(op, err))
 			return

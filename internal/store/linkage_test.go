@@ -1,11 +1,13 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
 	"iter"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -798,5 +800,57 @@ func TestEnsureObjectEntitiesCreatesOnlyKeysNotYetStored(t *testing.T) {
 		}
 		_, err = s.EnsureObjectEntities(ctx, "place", []string{""})
 		wantCode(t, err, pole.EINVALID, "key")
+	})
+}
+
+func TestScanMentionsInPartsReturnsEveryMentionOnceWithVictimsOpened(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		src := addSource(t, s, "west-yorkshire")
+		if _, err := s.LoadMentions(ctx, mentionsOf(src, 900, nil)); err != nil {
+			t.Fatal(err)
+		}
+		victim := secretVictim(src, nil, "V-1")
+		if err := s.CreateMention(ctx, victim); err != nil {
+			t.Fatal(err)
+		}
+		want := collect(t, s.ScanMentions(ctx))
+		const parts = 3
+		var mu sync.Mutex
+		got := map[string]*pole.Mention{}
+		used := map[int]bool{}
+		err := s.ScanMentionsInParts(ctx, parts, func(k int, m *pole.Mention) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if k < 0 || k >= parts {
+				t.Errorf("part %d of %d", k, parts)
+			}
+			if _, dup := got[m.ID]; dup {
+				t.Errorf("mention %s given twice", m.ID)
+			}
+			got[m.ID], used[k] = m, true
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("got %d mentions, want %d", len(got), len(want))
+		}
+		for _, m := range want {
+			if !cmp.Equal(got[m.ID], m) {
+				t.Fatalf("mention %s differs from ScanMentions':\n%s", m.ID, cmp.Diff(m, got[m.ID]))
+			}
+		}
+		if v := got[victim.ID]; v == nil || v.Surname != "Vantablackstone" {
+			t.Errorf("the victim's identity is not opened: %+v", v)
+		}
+		if s.Engine() == "sqlite" && len(used) != parts {
+			t.Errorf("SQLite read %d parts, want %d", len(used), parts)
+		}
+
+		stop := errors.New("stop here")
+		if err := s.ScanMentionsInParts(ctx, parts, func(int, *pole.Mention) error { return stop }); !errors.Is(err, stop) {
+			t.Errorf("a callback's error: got %v, want it returned", err)
+		}
 	})
 }

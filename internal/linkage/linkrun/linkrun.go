@@ -8,6 +8,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,29 +94,64 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Data{index: map[string]int{}, objects: map[string]map[string]bool{
-		"phone": {}, "vehicle": {}, "place": {},
-	}}
-	for m, err := range st.ScanMentions(ctx) {
-		if err != nil {
-			return nil, err
-		}
+	// The store reads the table in parts side by side (decoding rows and
+	// opening victims' identities is most of the load); the parts are put
+	// back in mention id order, the order a run works in.
+	type part struct {
+		records []linkage.Record
+		updated []time.Time
+		objects map[string]map[string]bool
+	}
+	parts := make([]part, runtime.GOMAXPROCS(0))
+	for k := range parts {
+		parts[k].objects = map[string]map[string]bool{"phone": {}, "vehicle": {}, "place": {}}
+	}
+	err = st.ScanMentionsInParts(ctx, len(parts), func(k int, m *pole.Mention) error {
+		p := &parts[k]
 		r := FromMention(m)
 		r.Source = labels[m.SourceID]
 		for _, ph := range m.Phones {
-			d.objects["phone"][ph] = true
+			p.objects["phone"][ph] = true
 		}
 		for _, v := range m.Vehicles {
-			d.objects["vehicle"][v] = true
+			p.objects["vehicle"][v] = true
 		}
 		for _, a := range m.Addresses {
 			if k := PlaceKey(a); k != "" {
-				d.objects["place"][k] = true
+				p.objects["place"][k] = true
 			}
 		}
-		d.index[m.ID] = len(d.Records)
-		d.Updated = append(d.Updated, m.UpdatedAt)
-		d.Records = append(d.Records, r)
+		p.updated = append(p.updated, m.UpdatedAt)
+		p.records = append(p.records, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, p := range parts {
+		n += len(p.records)
+	}
+	d := &Data{Records: make([]linkage.Record, 0, n), Updated: make([]time.Time, 0, n), index: make(map[string]int, n),
+		objects: parts[0].objects}
+	order := make([][2]int32, 0, n) // part, position
+	for k, p := range parts {
+		for i := range p.records {
+			order = append(order, [2]int32{int32(k), int32(i)})
+		}
+		if k > 0 {
+			for kind, keys := range p.objects {
+				maps.Copy(d.objects[kind], keys)
+			}
+		}
+	}
+	key := func(o [2]int32) string { return parts[o[0]].records[o[1]].Key }
+	slices.SortFunc(order, func(a, b [2]int32) int { return strings.Compare(key(a), key(b)) })
+	for _, o := range order {
+		p := &parts[o[0]]
+		d.index[p.records[o[1]].Key] = len(d.Records)
+		d.Records = append(d.Records, p.records[o[1]])
+		d.Updated = append(d.Updated, p.updated[o[1]])
 	}
 	return d, nil
 }
