@@ -290,18 +290,8 @@ func (g *Guard) Judge(ctx context.Context, rq Request, j store.Judgement) error 
 	if j.A == j.B {
 		return pole.E(op, pole.Invalid("b", "a record is always the same person as itself"))
 	}
-	for _, id := range []string{j.A, j.B} {
-		m, team, err := g.st.FindMentionAndTeam(ctx, id)
-		if err != nil {
-			return pole.E(op, g.refuseUnknown(ctx, rq, LinkJudge, "mention", id, err))
-		}
-		r := Resource{Kind: "mention", ID: m.ID, Force: m.Force, Team: team}
-		if d := Decide(rq.Principal, LinkJudge, r); !d.Allowed {
-			return pole.E(op, g.refuse(ctx, rq, LinkJudge, r, d))
-		}
-	}
-	if strings.TrimSpace(rq.Purpose) == "" {
-		return pole.E(op, pole.Invalid("purpose", "say why; s62 asks that every change give its purpose"))
+	if err := g.allowChange(ctx, rq, LinkJudge, []string{j.A, j.B}); err != nil {
+		return pole.E(op, err)
 	}
 	j.MadeBy, j.MadeAt = rq.Login, time.Now().UTC()
 	if j.A > j.B {
@@ -320,20 +310,30 @@ func (g *Guard) Judge(ctx context.Context, rq Request, j store.Judgement) error 
 // kind's record id, with detail, before the caller makes it.
 func (g *Guard) AlterRecords(ctx context.Context, rq Request, a Action, ids []string, kind, id, detail string) error {
 	const op = "access.AlterRecords"
-	for _, mid := range ids {
-		m, team, err := g.st.FindMentionAndTeam(ctx, mid)
+	if err := g.allowChange(ctx, rq, a, ids); err != nil {
+		return pole.E(op, err)
+	}
+	return pole.E(op, g.record(ctx, rq, audit.Alteration, kind, []string{id}, audit.Allowed, string(a)+" "+detail))
+}
+
+// allowChange decides a change to the person records ids: every one must
+// be within reach for a, or the first beyond it is refused (recorded, and
+// its force told), and the change must give its purpose.
+func (g *Guard) allowChange(ctx context.Context, rq Request, a Action, ids []string) error {
+	for _, id := range ids {
+		m, team, err := g.st.FindMentionAndTeam(ctx, id)
 		if err != nil {
-			return pole.E(op, g.refuseUnknown(ctx, rq, a, "mention", mid, err))
+			return g.refuseUnknown(ctx, rq, a, "mention", id, err)
 		}
 		r := Resource{Kind: "mention", ID: m.ID, Force: m.Force, Team: team}
 		if d := Decide(rq.Principal, a, r); !d.Allowed {
-			return pole.E(op, g.refuse(ctx, rq, a, r, d))
+			return g.refuse(ctx, rq, a, r, d)
 		}
 	}
 	if strings.TrimSpace(rq.Purpose) == "" {
-		return pole.E(op, pole.Invalid("purpose", "say why; s62 asks that every change give its purpose"))
+		return pole.Invalid("purpose", "say why; s62 asks that every change give its purpose")
 	}
-	return pole.E(op, g.record(ctx, rq, audit.Alteration, kind, []string{id}, audit.Allowed, string(a)+" "+detail))
+	return nil
 }
 
 // RevealVictim returns a victim's person record with the identity opened.
