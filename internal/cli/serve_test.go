@@ -54,12 +54,19 @@ var servingOn = regexp.MustCompile(`serving the web interface and the JSON API o
 // returns what the command did.
 func startServe(t *testing.T, env map[string]string, args ...string) (base string, stdout *lockedBuffer, stop func() error) {
 	t.Helper()
+	return startServing(t, env, 10*time.Second, append([]string{"serve"}, args...)...)
+}
+
+// startServing runs a command that serves (serve, or demo --addr) until
+// the test stops it, waiting up to wait for the address it prints.
+func startServing(t *testing.T, env map[string]string, wait time.Duration, args ...string) (base string, stdout *lockedBuffer, stop func() error) {
+	t.Helper()
 	stdout = &lockedBuffer{}
 	var stderr lockedBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- cli.New(stdout, &stderr, func(k string) string { return env[k] }).Run(ctx, append([]string{"serve"}, args...))
+		done <- cli.New(stdout, &stderr, func(k string) string { return env[k] }).Run(ctx, args)
 	}()
 	stopped := false
 	stop = func() error {
@@ -77,7 +84,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) (base strin
 		}
 	}
 	t.Cleanup(func() { stop() })
-	for deadline := time.Now().Add(10 * time.Second); ; {
+	for deadline := time.Now().Add(wait); ; {
 		if m := servingOn.FindStringSubmatch(stdout.String()); m != nil {
 			base = m[1]
 			break
@@ -85,11 +92,11 @@ func startServe(t *testing.T, env map[string]string, args ...string) (base strin
 		select {
 		case err := <-done:
 			stopped = true
-			t.Fatalf("serve stopped before serving: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
+			t.Fatalf("%s stopped before serving: %v\nstdout: %s\nstderr: %s", args[0], err, stdout.String(), stderr.String())
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve printed no address in 10s: %q", stdout.String())
+			t.Fatalf("%s printed no address in %s: %q", args[0], wait, stdout.String())
 		}
 	}
 	if strings.HasSuffix(base, ":0") {
@@ -222,5 +229,44 @@ func TestServeHasHelp(t *testing.T) {
 	out, _, err := run(t, nil, "serve", "--help")
 	if err != nil || !strings.Contains(out, "Usage: caselink serve") || !strings.Contains(out, "-addr") {
 		t.Fatalf("serve --help: got %q (%v), want its usage and flags", out, err)
+	}
+}
+
+var demoAccount = regexp.MustCompile(`(?m)^\s+(demo-[a-z-]+)\s+password (\S+)$`)
+
+// TestDemoWithAddrServesTheDemoAndPrintsAnAccountForEachRole runs the demo
+// on a small data set with --addr, and signs in with an account it prints.
+func TestDemoWithAddrServesTheDemoAndPrintsAnAccountForEachRole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the demo")
+	}
+	db := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
+	base, stdout, stop := startServing(t, nil, 5*time.Minute, "demo", "--db", db, "--people", "200", "--addr", "127.0.0.1:0")
+	accounts := map[string]string{}
+	for _, m := range demoAccount.FindAllStringSubmatch(stdout.String(), -1) {
+		accounts[m[1]] = m[2]
+	}
+	for _, role := range pole.AccessRoles {
+		if _, ok := accounts["demo-"+strings.ReplaceAll(string(role), "_", "-")]; !ok {
+			t.Errorf("no demo account printed for %s:\n%s", role, stdout.String())
+		}
+	}
+	form := "login=demo-national-reviewer&password=" + accounts["demo-national-reviewer"] + "&next=%2Freviews"
+	req, err := http.NewRequest("POST", base+"/signin", strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/reviews" || len(resp.Cookies()) == 0 {
+		t.Fatalf("signing in with the printed account: %d to %q, cookies %v", resp.StatusCode, resp.Header.Get("Location"), resp.Cookies())
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("the demo's server stopped with %v", err)
 	}
 }
