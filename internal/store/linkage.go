@@ -1272,13 +1272,11 @@ func (s *Store) ScanMentions(ctx context.Context) iter.Seq2[*pole.Mention, error
 // at once for one part. The first error stops every part.
 func (s *Store) ScanMentionsInParts(ctx context.Context, parts int, each func(part int, m *pole.Mention) error) error {
 	const op = "store.ScanMentionsInParts"
-	var last int64
-	if s.eng.name() != "sqlite" || parts < 2 {
-		parts = 1
-	} else if err := s.r.QueryRowContext(ctx, "SELECT coalesce(max(rowid), 0) FROM mentions").Scan(&last); err != nil {
+	ranges, err := s.mentionRanges(ctx, parts)
+	if err != nil {
 		return pole.E(op, err)
 	}
-	if parts == 1 {
+	if ranges == nil {
 		for m, err := range s.ScanMentions(ctx) {
 			if err == nil {
 				err = each(0, m)
@@ -1298,10 +1296,9 @@ func (s *Store) ScanMentionsInParts(ctx context.Context, parts int, each func(pa
 		first error
 		wg    sync.WaitGroup
 	)
-	for k := range parts {
-		from, to := last*int64(k)/int64(parts), last*int64(k+1)/int64(parts)
+	for k, r := range ranges {
 		wg.Go(func() {
-			for m, err := range s.scanMentionsOrdered(ctx, op, " WHERE m.rowid > ? AND m.rowid <= ?", "", from, to) {
+			for m, err := range s.scanMentionsOrdered(ctx, op, " WHERE m.rowid > ? AND m.rowid <= ?", "", r[0], r[1]) {
 				if err == nil {
 					err = each(k, m)
 				}
@@ -1319,6 +1316,25 @@ func (s *Store) ScanMentionsInParts(ctx context.Context, parts int, each func(pa
 	}
 	wg.Wait()
 	return pole.E(op, first)
+}
+
+// mentionRanges splits the mentions table into parts ranges of rowids
+// (above the first, up to the second), the order SQLite stores it in, for
+// readers side by side. It is nil, one part, on PostgreSQL or when fewer
+// than two parts are asked for.
+func (s *Store) mentionRanges(ctx context.Context, parts int) ([][2]int64, error) {
+	if s.eng.name() != "sqlite" || parts < 2 {
+		return nil, nil
+	}
+	var last int64
+	if err := s.r.QueryRowContext(ctx, "SELECT coalesce(max(rowid), 0) FROM mentions").Scan(&last); err != nil {
+		return nil, err
+	}
+	out := make([][2]int64, parts)
+	for k := range out {
+		out[k] = [2]int64{last * int64(k) / int64(parts), last * int64(k+1) / int64(parts)}
+	}
+	return out, nil
 }
 
 // ScanMentionsChangedSince streams, in id order, the mentions stored or

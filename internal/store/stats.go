@@ -149,18 +149,23 @@ func (s *Store) loadMentionsForStats(ctx context.Context, forces map[string]stri
 		return nil, err
 	}
 	parts := runtime.GOMAXPROCS(0)
-	var last int64
-	if s.eng.name() != "sqlite" || n < 10_000 {
+	if n < 10_000 {
 		parts = 1
-	} else if err := s.r.QueryRowContext(ctx, "SELECT max(rowid) FROM mentions").Scan(&last); err != nil {
+	}
+	ranges, err := s.mentionRanges(ctx, parts)
+	if err != nil {
 		return nil, err
 	}
+	parts = max(len(ranges), 1)
 	out := make([][]StatsPerson, parts)
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
 	for k := range parts {
-		from, to := last*int64(k)/int64(parts), last*int64(k+1)/int64(parts)
-		wg.Go(func() { out[k], errs[k] = s.loadMentionRange(ctx, forces, parts > 1, from, to, n/parts+1) })
+		var from, to int64
+		if ranges != nil {
+			from, to = ranges[k][0], ranges[k][1]
+		}
+		wg.Go(func() { out[k], errs[k] = s.loadMentionRange(ctx, forces, ranges != nil, from, to, n/parts+1) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
