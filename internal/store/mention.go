@@ -73,10 +73,9 @@ func scanMention(r scanner) (*pole.Mention, error) {
 			return nil, err
 		}
 	}
-	if err := decodeJSON("addresses", addresses, &m.Addresses); err != nil {
+	if m.Addresses, err = decodeAddresses("addresses", addresses); err != nil {
 		return nil, err
 	}
-	m.Addresses = emptyNil(m.Addresses)
 	return &m, nil
 }
 
