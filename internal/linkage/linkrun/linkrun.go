@@ -8,11 +8,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/caselink/caselink/internal/linkage"
@@ -63,10 +63,15 @@ type Data struct {
 	// Updated is when each record was last changed by a newer export; zero
 	// if never.
 	Updated []time.Time
-	index   map[string]int             // mention id -> record
-	bySrc   map[[2]string]int          // built on first use
-	objects map[string]map[string]bool // kind -> keys of phones, vehicles, places
+	index   map[string]int    // mention id -> record
+	bySrc   map[[2]string]int // built on first use
+	// objects are the keys of the records' phones, vehicles and places, by
+	// kind in objectKinds' order, as met: unsorted, with repeats.
+	objects [len(objectKinds)][]string
 }
+
+// objectKinds are the kinds of entity records share.
+var objectKinds = [...]string{"phone", "vehicle", "place"}
 
 // Index returns the record of a mention id.
 func (d *Data) Index(mentionID string) (int, bool) {
@@ -96,62 +101,61 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 	}
 	// The store reads the table in parts side by side (decoding rows and
 	// opening victims' identities is most of the load); the parts are put
-	// back in mention id order, the order a run works in.
+	// back in mention id order, the order a run works in. A part holds its
+	// records in chunks, so that growing it never copies them.
+	type loaded struct {
+		r       linkage.Record
+		updated time.Time
+	}
+	const chunk = 1 << 14
 	type part struct {
-		records []linkage.Record
-		updated []time.Time
-		objects map[string]map[string]bool
+		chunks  [][]loaded
+		objects [len(objectKinds)][]string // keys as met, repeats and all
 	}
 	parts := make([]part, runtime.GOMAXPROCS(0))
-	for k := range parts {
-		parts[k].objects = map[string]map[string]bool{"phone": {}, "vehicle": {}, "place": {}}
-	}
 	err = st.ScanMentionsInParts(ctx, len(parts), func(k int, m *pole.Mention) error {
 		p := &parts[k]
-		r := FromMention(m)
-		r.Source = labels[m.SourceID]
-		for _, ph := range m.Phones {
-			p.objects["phone"][ph] = true
+		if len(p.chunks) == 0 || len(p.chunks[len(p.chunks)-1]) == chunk {
+			p.chunks = append(p.chunks, make([]loaded, 0, chunk))
 		}
-		for _, v := range m.Vehicles {
-			p.objects["vehicle"][v] = true
-		}
+		last := &p.chunks[len(p.chunks)-1]
+		*last = append(*last, loaded{FromMention(m), m.UpdatedAt})
+		(*last)[len(*last)-1].r.Source = labels[m.SourceID]
+		p.objects[0] = append(p.objects[0], m.Phones...)
+		p.objects[1] = append(p.objects[1], m.Vehicles...)
 		for _, a := range m.Addresses {
 			if k := PlaceKey(a); k != "" {
-				p.objects["place"][k] = true
+				p.objects[2] = append(p.objects[2], k)
 			}
 		}
-		p.updated = append(p.updated, m.UpdatedAt)
-		p.records = append(p.records, r)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	n := 0
-	for _, p := range parts {
-		n += len(p.records)
-	}
-	d := &Data{Records: make([]linkage.Record, 0, n), Updated: make([]time.Time, 0, n), index: make(map[string]int, n),
-		objects: parts[0].objects}
-	order := make([][2]int32, 0, n) // part, position
-	for k, p := range parts {
-		for i := range p.records {
-			order = append(order, [2]int32{int32(k), int32(i)})
-		}
-		if k > 0 {
-			for kind, keys := range p.objects {
-				maps.Copy(d.objects[kind], keys)
+	var all []*loaded
+	for k := range parts {
+		for _, c := range parts[k].chunks {
+			for i := range c {
+				all = append(all, &c[i])
 			}
 		}
 	}
-	key := func(o [2]int32) string { return parts[o[0]].records[o[1]].Key }
-	slices.SortFunc(order, func(a, b [2]int32) int { return strings.Compare(key(a), key(b)) })
-	for _, o := range order {
-		p := &parts[o[0]]
-		d.index[p.records[o[1]].Key] = len(d.Records)
-		d.Records = append(d.Records, p.records[o[1]])
-		d.Updated = append(d.Updated, p.updated[o[1]])
+	// Ids rise in the order mentions are stored, so the parts, ranges of
+	// storage order, usually come in id order already.
+	cmpKeys := func(a, b *loaded) int { return strings.Compare(a.r.Key, b.r.Key) }
+	if !slices.IsSortedFunc(all, cmpKeys) {
+		slices.SortFunc(all, cmpKeys)
+	}
+	d := &Data{Records: make([]linkage.Record, len(all)), Updated: make([]time.Time, len(all)), index: make(map[string]int, len(all))}
+	for i, l := range all {
+		d.Records[i], d.Updated[i] = l.r, l.updated
+		d.index[l.r.Key] = i
+	}
+	for kind := range objectKinds {
+		for _, p := range parts {
+			d.objects[kind] = append(d.objects[kind], p.objects[kind]...)
+		}
 	}
 	return d, nil
 }
@@ -206,6 +210,26 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 	}
 	lap("load")
 	rep := &Report{Records: len(d.Records), Objects: map[string]int{}, Timings: timings}
+
+	// Phones, vehicles and places are stored as entities while the people
+	// are linked: the one needs the store's writer, the other the CPUs.
+	// The run waits for them before it writes its own result, and stops
+	// them if it fails first.
+	objCtx, stopObjects := context.WithCancel(ctx)
+	var (
+		objects    sync.WaitGroup
+		objectsErr error
+		objectsMS  int
+	)
+	objects.Go(func() {
+		t := time.Now()
+		objectsErr = linkObjects(objCtx, st, d, rep.Objects)
+		objectsMS = int(time.Since(t).Milliseconds())
+	})
+	defer func() {
+		stopObjects()
+		objects.Wait()
+	}()
 
 	// The model: the saved one unless asked to retrain or there is none.
 	var model *linkage.Model
@@ -354,16 +378,20 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 	rep.Entities = res.Stats.Clusters
 	rep.RunID = runID
 	lap("assign")
+	objects.Wait()
+	if objectsErr != nil {
+		return nil, pole.E(op, objectsErr)
+	}
+	// Objects ran beside linking: their time is their own, and what the
+	// run waited for them is in "objects_wait".
+	lap("objects_wait")
+	timings["objects"] = objectsMS
 	stats, _ := json.Marshal(rep)
 	run := &store.LinkRun{ID: runID, ModelID: modelID, StartedAt: started, FinishedAt: now().UTC(), Stats: stats}
 	if err := st.SaveLinkRun(ctx, run, result); err != nil {
 		return nil, pole.E(op, err)
 	}
 	lap("save")
-	if err := linkObjects(ctx, st, d, rep); err != nil {
-		return nil, pole.E(op, err)
-	}
-	lap("objects")
 	return rep, nil
 }
 
@@ -551,20 +579,18 @@ func houseNumber(text string) string {
 // linkObjects gives every phone, vehicle and place an entity of its own,
 // keyed by its normalised form, so that people who share one are linked
 // through it.
-func linkObjects(ctx context.Context, st *store.Store, d *Data, rep *Report) error {
-	for _, kind := range []string{"phone", "vehicle", "place"} {
-		keys := make([]string, 0, len(d.objects[kind]))
-		for k := range d.objects[kind] {
-			keys = append(keys, k)
-		}
+func linkObjects(ctx context.Context, st *store.Store, d *Data, counts map[string]int) error {
+	for k, kind := range objectKinds {
+		keys := d.objects[k]
 		slices.Sort(keys)
+		keys = slices.Compact(keys)
 		if len(keys) == 0 {
 			continue
 		}
 		if _, err := st.EnsureObjectEntities(ctx, kind, keys); err != nil {
 			return err
 		}
-		rep.Objects[kind] = len(keys)
+		counts[kind] = len(keys)
 	}
 	return nil
 }
