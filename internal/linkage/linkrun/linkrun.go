@@ -417,11 +417,26 @@ func Levels(pattern uint64, n int) string {
 // did not change.
 func assignClusters(records []linkage.Record, prev []string, relinked []bool, cluster []int32, runID string, at time.Time) store.LinkResult {
 	var out store.LinkResult
-	// Members of each cluster and overlap with stored entities.
-	byCluster := map[int32][]int{}
-	for i, c := range cluster {
-		byCluster[c] = append(byCluster[c], i)
+	// Members of each cluster, in record order, held by cluster number (the
+	// smallest record index in it, so below len(cluster)): members[start[c]:
+	// start[c+1]]. Clusters are then visited in ascending number.
+	n := len(cluster)
+	start := make([]int32, n+1)
+	for _, c := range cluster {
+		start[c+1]++
 	}
+	for c := range n {
+		start[c+1] += start[c]
+	}
+	members := make([]int32, n)
+	fill := slices.Clone(start[:n])
+	for i, c := range cluster {
+		members[fill[c]] = int32(i)
+		fill[c]++
+	}
+	of := func(c int) []int32 { return members[start[c]:start[c+1]] }
+
+	// Overlap with stored entities.
 	type overlap struct {
 		cluster int32
 		entity  string
@@ -434,19 +449,25 @@ func assignClusters(records []linkage.Record, prev []string, relinked []bool, cl
 			prevSize[e]++
 		}
 	}
-	for c, recs := range byCluster {
-		count := map[string]int{}
-		for _, i := range recs {
+	var count []overlap // one cluster's stored entities, with repeats
+	for c := range n {
+		count = count[:0]
+		for _, i := range of(c) {
 			switch {
 			case prev[i] == "":
 			case relinked != nil && relinked[i]:
-				count[prev[i]]++
+				count = append(count, overlap{int32(c), prev[i], 1})
 			default:
-				count[prev[i]] += 2
+				count = append(count, overlap{int32(c), prev[i], 2})
 			}
 		}
-		for e, n := range count {
-			overlaps = append(overlaps, overlap{c, e, n})
+		slices.SortFunc(count, func(a, b overlap) int { return strings.Compare(a.entity, b.entity) })
+		for k, o := range count {
+			if k > 0 && count[k-1].entity == o.entity {
+				overlaps[len(overlaps)-1].n += o.n
+			} else {
+				overlaps = append(overlaps, o)
+			}
 		}
 	}
 	slices.SortFunc(overlaps, func(a, b overlap) int {
@@ -458,7 +479,7 @@ func assignClusters(records []linkage.Record, prev []string, relinked []bool, cl
 		}
 		return int(a.cluster - b.cluster)
 	})
-	idOf := map[int32]string{}
+	idOf := make([]string, n) // by cluster
 	taken := map[string]bool{}
 	for _, o := range overlaps {
 		if idOf[o.cluster] != "" || taken[o.entity] {
@@ -471,26 +492,20 @@ func assignClusters(records []linkage.Record, prev []string, relinked []bool, cl
 		seq++
 		out.Changes = append(out.Changes, store.EntityChange{ID: newID(), RunID: runID, Seq: seq, At: at, Kind: kind, EntityID: entity, OtherID: other, Mentions: mentions, Reason: reason})
 	}
-	clusters := make([]int32, 0, len(byCluster))
-	for c := range byCluster {
-		clusters = append(clusters, c)
-	}
-	slices.Sort(clusters)
-	created := map[string]bool{}
-	for _, c := range clusters {
-		if idOf[c] == "" {
+	created := make([]bool, n) // by cluster
+	for c := range n {
+		if start[c] < start[c+1] && idOf[c] == "" {
 			id := newID()
-			idOf[c] = id
-			created[id] = true
+			idOf[c], created[c] = id, true
 			out.Entities = append(out.Entities, store.Entity{ID: id, Kind: "person", CreatedAt: at, CreatedByRun: runID})
 		}
 	}
 	// Where each stored entity's records went, for splits and retirements.
 	whereWent := map[string]map[string][]string{} // old entity -> new entity -> mentions
-	for _, c := range clusters {
+	for c := range n {
 		id := idOf[c]
 		var joined []string
-		for _, i := range byCluster[c] {
+		for _, i := range of(c) {
 			key := records[i].Key
 			if prev[i] == id {
 				continue
@@ -508,7 +523,7 @@ func assignClusters(records []linkage.Record, prev []string, relinked []bool, cl
 		// A new entity's records are its membership rows and the run that
 		// created it; only records joining an entity that existed before
 		// are history worth a change of their own.
-		if len(joined) > 0 && !created[id] {
+		if len(joined) > 0 && !created[c] {
 			change("join", id, "", joined, "new records joined the entity")
 		}
 	}
