@@ -1263,26 +1263,46 @@ func (s *Store) ScanMentions(ctx context.Context) iter.Seq2[*pole.Mention, error
 	return s.scanMentions(ctx, "store.ScanMentions", "")
 }
 
-// ScanMentionsInParts reads every mention, with victims' identities
-// opened, as ScanMentions does but in up to parts pieces side by side: on
-// SQLite, ranges of the table in the order it is stored, each read by a
-// goroutine of its own that hands its mentions to each with its part's
-// number (below parts), in storage order; elsewhere in one part, in id
-// order. each may be called from several goroutines at once, never twice
-// at once for one part. The first error stops every part.
-func (s *Store) ScanMentionsInParts(ctx context.Context, parts int, each func(part int, m *pole.Mention) error) error {
-	const op = "store.ScanMentionsInParts"
+// linkageSelect reads the columns of a mention that linkage compares, and
+// its sealed identity if it is a victim's.
+const linkageSelect = `SELECT m.id, m.record_id, m.source_id, m.forename, m.middle_names, m.surname, m.name_as_written,
+	m.aliases, m.dob, m.sex, m.addresses, m.phones, m.vehicles, m.version, m.updated_at, vi.key_id, vi.sealed
+	FROM mentions m LEFT JOIN victim_identities vi ON vi.mention_id = m.id AND vi.version = m.version`
+
+// ScanLinkageFieldsInParts reads every mention for linkage: only its ID,
+// RecordID, SourceID, names (Forename, MiddleNames, Surname, NameAsWritten,
+// Aliases), DOB, Sex, Addresses, Phones, Vehicles, Version and UpdatedAt,
+// victims' identities opened; the rest is left empty (reading the fewer
+// columns, without the force, is a quarter quicker over a million
+// mentions). It reads in up to parts pieces side by side: on SQLite, ranges
+// of the table in the order it is stored, each read by a goroutine of its
+// own that hands its mentions to each with its part's number (below parts),
+// in storage order; elsewhere in one part, in id order. each may be called
+// from several goroutines at once, never twice at once for one part. The
+// first error stops every part.
+func (s *Store) ScanLinkageFieldsInParts(ctx context.Context, parts int, each func(part int, m *pole.Mention) error) error {
+	const op = "store.ScanLinkageFieldsInParts"
+	return pole.E(op, s.scanInParts(ctx, parts, each, func(ctx context.Context, where, order string, args ...any) iter.Seq2[*pole.Mention, error] {
+		return s.scanLinkageFields(ctx, op, where, order, args...)
+	}))
+}
+
+// scanInParts runs scan over the mentions in parts as
+// ScanLinkageFieldsInParts says: scan reads the mentions a WHERE clause
+// selects, in an order.
+func (s *Store) scanInParts(ctx context.Context, parts int, each func(part int, m *pole.Mention) error,
+	scan func(ctx context.Context, where, order string, args ...any) iter.Seq2[*pole.Mention, error]) error {
 	ranges, err := s.mentionRanges(ctx, parts)
 	if err != nil {
-		return pole.E(op, err)
+		return err
 	}
 	if ranges == nil {
-		for m, err := range s.ScanMentions(ctx) {
+		for m, err := range scan(ctx, "", " ORDER BY m.id") {
 			if err == nil {
 				err = each(0, m)
 			}
 			if err != nil {
-				return pole.E(op, err)
+				return err
 			}
 		}
 		return nil
@@ -1298,7 +1318,7 @@ func (s *Store) ScanMentionsInParts(ctx context.Context, parts int, each func(pa
 	)
 	for k, r := range ranges {
 		wg.Go(func() {
-			for m, err := range s.scanMentionsOrdered(ctx, op, " WHERE m.rowid > ? AND m.rowid <= ?", "", r[0], r[1]) {
+			for m, err := range scan(ctx, " WHERE m.rowid > ? AND m.rowid <= ?", "", r[0], r[1]) {
 				if err == nil {
 					err = each(k, m)
 				}
@@ -1315,7 +1335,48 @@ func (s *Store) ScanMentionsInParts(ctx context.Context, parts int, each func(pa
 		})
 	}
 	wg.Wait()
-	return pole.E(op, first)
+	return first
+}
+
+// scanLinkageFields streams the linkage fields of the mentions where
+// selects, ordered as order says.
+func (s *Store) scanLinkageFields(ctx context.Context, op, where, order string, args ...any) iter.Seq2[*pole.Mention, error] {
+	return func(yield func(*pole.Mention, error) bool) {
+		rows, err := s.r.QueryContext(ctx, s.eng.rebind(linkageSelect+where+order), args...)
+		if err != nil {
+			yield(nil, pole.E(op, err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				m                                   pole.Mention
+				updated                             sql.NullTime
+				dob                                 string
+				aliases, addresses, phones, vehicle []byte
+				keyID                               sql.NullString
+				sealed                              []byte
+			)
+			err := rows.Scan(&m.ID, &m.RecordID, &m.SourceID, &m.Forename, &m.MiddleNames, &m.Surname, &m.NameAsWritten,
+				&aliases, &dob, &m.Sex, &addresses, &phones, &vehicle, &m.Version, &updated, &keyID, &sealed)
+			if err == nil {
+				err = decodeLinkageFields(&m, updated, dob, aliases, addresses, phones, vehicle)
+			}
+			if err == nil && keyID.Valid {
+				err = s.openVictim(&m, keyID.String, sealed)
+			}
+			if err != nil {
+				yield(nil, pole.E(op, fmt.Errorf("mention %s: %w", m.ID, err)))
+				return
+			}
+			if !yield(&m, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(nil, pole.E(op, err))
+		}
+	}
 }
 
 // mentionRanges splits the mentions table into parts ranges of rowids

@@ -803,7 +803,7 @@ func TestEnsureObjectEntitiesCreatesOnlyKeysNotYetStored(t *testing.T) {
 	})
 }
 
-func TestScanMentionsInPartsReturnsEveryMentionOnceWithVictimsOpened(t *testing.T) {
+func TestScanLinkageFieldsInPartsReturnsEveryMentionOnceWithVictimsOpened(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *store.Store) {
 		src := addSource(t, s, "west-yorkshire")
 		if _, err := s.LoadMentions(ctx, mentionsOf(src, 900, nil)); err != nil {
@@ -818,7 +818,7 @@ func TestScanMentionsInPartsReturnsEveryMentionOnceWithVictimsOpened(t *testing.
 		var mu sync.Mutex
 		got := map[string]*pole.Mention{}
 		used := map[int]bool{}
-		err := s.ScanMentionsInParts(ctx, parts, func(k int, m *pole.Mention) error {
+		err := s.ScanLinkageFieldsInParts(ctx, parts, func(k int, m *pole.Mention) error {
 			mu.Lock()
 			defer mu.Unlock()
 			if k < 0 || k >= parts {
@@ -837,8 +837,13 @@ func TestScanMentionsInPartsReturnsEveryMentionOnceWithVictimsOpened(t *testing.
 			t.Fatalf("got %d mentions, want %d", len(got), len(want))
 		}
 		for _, m := range want {
-			if !cmp.Equal(got[m.ID], m) {
-				t.Fatalf("mention %s differs from ScanMentions':\n%s", m.ID, cmp.Diff(m, got[m.ID]))
+			// The fields linkage reads, and only those.
+			fields := pole.Mention{ID: m.ID, RecordID: m.RecordID, Provenance: pole.Provenance{SourceID: m.SourceID},
+				Forename: m.Forename, MiddleNames: m.MiddleNames, Surname: m.Surname, NameAsWritten: m.NameAsWritten,
+				Aliases: m.Aliases, DOB: m.DOB, Sex: m.Sex, Addresses: m.Addresses, Phones: m.Phones, Vehicles: m.Vehicles,
+				Version: m.Version, UpdatedAt: m.UpdatedAt}
+			if !cmp.Equal(got[m.ID], &fields) {
+				t.Fatalf("mention %s differs from ScanMentions':\n%s", m.ID, cmp.Diff(&fields, got[m.ID]))
 			}
 		}
 		if v := got[victim.ID]; v == nil || v.Surname != "Vantablackstone" {
@@ -849,7 +854,7 @@ func TestScanMentionsInPartsReturnsEveryMentionOnceWithVictimsOpened(t *testing.
 		}
 
 		stop := errors.New("stop here")
-		if err := s.ScanMentionsInParts(ctx, parts, func(int, *pole.Mention) error { return stop }); !errors.Is(err, stop) {
+		if err := s.ScanLinkageFieldsInParts(ctx, parts, func(int, *pole.Mention) error { return stop }); !errors.Is(err, stop) {
 			t.Errorf("a callback's error: got %v, want it returned", err)
 		}
 	})

@@ -55,28 +55,36 @@ func scanMention(r scanner) (*pole.Mention, error) {
 		return nil, err
 	}
 	m.CaseID, m.Role = caseID.String, pole.Role(role)
-	if updated.Valid {
-		m.UpdatedAt = updated.Time.UTC()
-	}
-	if m.DOB, err = parseDate("dob", dob); err != nil {
+	if err := decodeLinkageFields(&m, updated, dob, aliases, addresses, phones, vehicles); err != nil {
 		return nil, err
 	}
-	for _, j := range []struct {
-		col string
-		raw []byte
-		v   *[]string
-	}{
-		{"aliases", aliases, &m.Aliases}, {"phones", phones, &m.Phones},
-		{"vehicles", vehicles, &m.Vehicles}, {"vulnerabilities", vulnerab, &m.Vulnerabilities},
-	} {
-		if *j.v, err = decodeStrings(j.col, j.raw); err != nil {
-			return nil, err
-		}
-	}
-	if m.Addresses, err = decodeAddresses("addresses", addresses); err != nil {
+	if m.Vulnerabilities, err = decodeStrings("vulnerabilities", vulnerab); err != nil {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// decodeLinkageFields decodes the columns of a mention that linkage reads
+// and that are not stored as they are held.
+func decodeLinkageFields(m *pole.Mention, updated sql.NullTime, dob string, aliases, addresses, phones, vehicles []byte) error {
+	if updated.Valid {
+		m.UpdatedAt = updated.Time.UTC()
+	}
+	var err error
+	if m.DOB, err = parseDate("dob", dob); err != nil {
+		return err
+	}
+	if m.Aliases, err = decodeStrings("aliases", aliases); err != nil {
+		return err
+	}
+	if m.Phones, err = decodeStrings("phones", phones); err != nil {
+		return err
+	}
+	if m.Vehicles, err = decodeStrings("vehicles", vehicles); err != nil {
+		return err
+	}
+	m.Addresses, err = decodeAddresses("addresses", addresses)
+	return err
 }
 
 // mentionValues gives a new mention of a load its id, version and its

@@ -113,7 +113,7 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 		objects [len(objectKinds)][]string // keys as met, repeats and all
 	}
 	parts := make([]part, runtime.GOMAXPROCS(0))
-	err = st.ScanMentionsInParts(ctx, len(parts), func(k int, m *pole.Mention) error {
+	err = st.ScanLinkageFieldsInParts(ctx, len(parts), func(k int, m *pole.Mention) error {
 		p := &parts[k]
 		if len(p.chunks) == 0 || len(p.chunks[len(p.chunks)-1]) == chunk {
 			p.chunks = append(p.chunks, make([]loaded, 0, chunk))
