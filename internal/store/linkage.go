@@ -1282,22 +1282,16 @@ const linkageSelect = `SELECT m.id, m.record_id, m.source_id, m.forename, m.midd
 // first error stops every part.
 func (s *Store) ScanLinkageFieldsInParts(ctx context.Context, parts int, each func(part int, m *pole.Mention) error) error {
 	const op = "store.ScanLinkageFieldsInParts"
-	return pole.E(op, s.scanInParts(ctx, parts, each, func(ctx context.Context, where, order string, args ...any) iter.Seq2[*pole.Mention, error] {
-		return s.scanLinkageFields(ctx, op, where, order, args...)
-	}))
+	return pole.E(op, s.scanLinkageInParts(ctx, parts, each))
 }
 
-// scanInParts runs scan over the mentions in parts as
-// ScanLinkageFieldsInParts says: scan reads the mentions a WHERE clause
-// selects, in an order.
-func (s *Store) scanInParts(ctx context.Context, parts int, each func(part int, m *pole.Mention) error,
-	scan func(ctx context.Context, where, order string, args ...any) iter.Seq2[*pole.Mention, error]) error {
+func (s *Store) scanLinkageInParts(ctx context.Context, parts int, each func(part int, m *pole.Mention) error) error {
 	ranges, err := s.mentionRanges(ctx, parts)
 	if err != nil {
 		return err
 	}
 	if ranges == nil {
-		for m, err := range scan(ctx, "", " ORDER BY m.id") {
+		for m, err := range s.scanLinkageFields(ctx, "", " ORDER BY m.id") {
 			if err == nil {
 				err = each(0, m)
 			}
@@ -1318,7 +1312,7 @@ func (s *Store) scanInParts(ctx context.Context, parts int, each func(part int, 
 	)
 	for k, r := range ranges {
 		wg.Go(func() {
-			for m, err := range scan(ctx, " WHERE m.rowid > ? AND m.rowid <= ?", "", r[0], r[1]) {
+			for m, err := range s.scanLinkageFields(ctx, " WHERE m.rowid > ? AND m.rowid <= ?", "", r[0], r[1]) {
 				if err == nil {
 					err = each(k, m)
 				}
@@ -1339,12 +1333,12 @@ func (s *Store) scanInParts(ctx context.Context, parts int, each func(part int, 
 }
 
 // scanLinkageFields streams the linkage fields of the mentions where
-// selects, ordered as order says.
-func (s *Store) scanLinkageFields(ctx context.Context, op, where, order string, args ...any) iter.Seq2[*pole.Mention, error] {
+// selects, ordered as order says. Its caller names the operation.
+func (s *Store) scanLinkageFields(ctx context.Context, where, order string, args ...any) iter.Seq2[*pole.Mention, error] {
 	return func(yield func(*pole.Mention, error) bool) {
 		rows, err := s.r.QueryContext(ctx, s.eng.rebind(linkageSelect+where+order), args...)
 		if err != nil {
-			yield(nil, pole.E(op, err))
+			yield(nil, err)
 			return
 		}
 		defer rows.Close()
@@ -1366,7 +1360,7 @@ func (s *Store) scanLinkageFields(ctx context.Context, op, where, order string, 
 				err = s.openVictim(&m, keyID.String, sealed)
 			}
 			if err != nil {
-				yield(nil, pole.E(op, fmt.Errorf("mention %s: %w", m.ID, err)))
+				yield(nil, fmt.Errorf("mention %s: %w", m.ID, err))
 				return
 			}
 			if !yield(&m, nil) {
@@ -1374,7 +1368,7 @@ func (s *Store) scanLinkageFields(ctx context.Context, op, where, order string, 
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(nil, pole.E(op, err))
+			yield(nil, err)
 		}
 	}
 }

@@ -9,34 +9,52 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caselink/caselink/internal/identity"
 	"github.com/caselink/caselink/internal/ingest"
+	"github.com/caselink/caselink/internal/keyring"
 	"github.com/caselink/caselink/internal/linkage"
 	"github.com/caselink/caselink/internal/store"
+	"github.com/caselink/caselink/internal/store/storetest"
 	"github.com/caselink/caselink/internal/synth"
 )
 
-// BenchmarkLinkRun times a whole first run (load from the store, block,
-// compare, estimate, cluster, write back) over the synthetic national data
-// set. CASELINK_BENCH_PEOPLE sets its size (default 20,000 people, about
-// 28,000 person records); CASELINK_BENCH_DB reuses an ingested database
-// (sqlite:PATH) so that large sizes are generated and ingested once.
-func BenchmarkLinkRun(b *testing.B) {
-	people := 20_000
-	if v := os.Getenv("CASELINK_BENCH_PEOPLE"); v != "" {
-		people, _ = strconv.Atoi(v)
-	}
+// benchStore opens the benchmark's database: CASELINK_BENCH_DB (sqlite:PATH
+// or a PostgreSQL URL), with the key file its victims' identities are
+// sealed with (CASELINK_KEY_FILE or CASELINK_KEYS, as the CLI takes it), or
+// else a new SQLite file sealed with the test keys.
+func benchStore(b *testing.B) *store.Store {
 	dsn := os.Getenv("CASELINK_BENCH_DB")
 	if dsn == "" {
-		dsn = "sqlite:" + b.TempDir() + "/bench.db"
+		return storetest.SQLite(b)
+	}
+	ring, err := keyring.Open("", os.Getenv)
+	if err != nil {
+		b.Fatalf("CASELINK_BENCH_DB needs the key file its victims are sealed with: %v", err)
 	}
 	s, err := store.Open(ctx, dsn)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
+	s.SetSealer(identity.NewSealer(ring))
 	if _, err := s.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
+	return s
+}
+
+// BenchmarkLinkRun times a whole first run (load from the store, block,
+// compare, estimate, cluster, write back) over the synthetic national data
+// set. CASELINK_BENCH_PEOPLE sets its size (default 20,000 people, about
+// 28,000 person records); CASELINK_BENCH_DB reuses an ingested database
+// (see benchStore) so that large sizes are generated and ingested once.
+func BenchmarkLinkRun(b *testing.B) {
+	people := 20_000
+	if v := os.Getenv("CASELINK_BENCH_PEOPLE"); v != "" {
+		people, _ = strconv.Atoi(v)
+	}
+	s := benchStore(b)
+	var err error
 	if n, _ := s.EntityMembers(ctx); len(n) == 0 {
 		d, _ := Load(ctx, s)
 		if len(d.Records) == 0 {
@@ -70,15 +88,10 @@ func BenchmarkLinkRun(b *testing.B) {
 // service holding linkage in memory keeps them): adding the records and
 // linking them. It needs CASELINK_BENCH_DB holding a linked data set.
 func BenchmarkLinkNewRecords(b *testing.B) {
-	dsn := os.Getenv("CASELINK_BENCH_DB")
-	if dsn == "" {
+	if os.Getenv("CASELINK_BENCH_DB") == "" {
 		b.Skip("set CASELINK_BENCH_DB to a linked database (run BenchmarkLinkRun on it first)")
 	}
-	s, err := store.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := benchStore(b)
 	d, err := Load(ctx, s)
 	if err != nil {
 		b.Fatal(err)
