@@ -1285,6 +1285,8 @@ func (s *Store) ScanLinkageFieldsInParts(ctx context.Context, parts int, each fu
 	return pole.E(op, s.scanLinkageInParts(ctx, parts, each))
 }
 
+// scanLinkageInParts is ScanLinkageFieldsInParts without naming its
+// operation on errors.
 func (s *Store) scanLinkageInParts(ctx context.Context, parts int, each func(part int, m *pole.Mention) error) error {
 	ranges, err := s.mentionRanges(ctx, parts)
 	if err != nil {
