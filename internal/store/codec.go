@@ -104,39 +104,65 @@ func decodeStrings(col string, raw []byte) ([]string, error) {
 // plainStrings parses an array of strings that hold no backslash, with any
 // spacing; ok is false for anything else.
 func plainStrings(raw []byte) (list []string, ok bool) {
-	if !plainJSON(raw) {
+	ok = plainArray(raw, func(i int) (int, bool) {
+		v, j, ok := plainString(raw, i)
+		list = append(list, v)
+		return j, ok
+	})
+	if !ok {
 		return nil, false
+	}
+	return list, true
+}
+
+// plainArray walks the JSON array raw, valid UTF-8 without a backslash,
+// calling elem at the start of each element; elem returns where its element
+// ends, or false if it cannot read it. It is false for anything but such an
+// array.
+func plainArray(raw []byte, elem func(i int) (end int, ok bool)) bool {
+	if !plainJSON(raw) {
+		return false
 	}
 	i := skipSpace(raw, 0)
 	if i == len(raw) || raw[i] != '[' {
-		return nil, false
+		return false
 	}
 	i = skipSpace(raw, i+1)
 	if i < len(raw) && raw[i] == ']' {
-		return nil, skipSpace(raw, i+1) == len(raw)
+		return skipSpace(raw, i+1) == len(raw)
 	}
 	for {
-		if i == len(raw) || raw[i] != '"' {
-			return nil, false
+		end, ok := elem(i)
+		if !ok {
+			return false
 		}
-		end := bytes.IndexByte(raw[i+1:], '"')
-		if end < 0 || hasControl(raw[i+1:i+1+end]) {
-			return nil, false
-		}
-		list = append(list, string(raw[i+1:i+1+end]))
-		i = skipSpace(raw, i+end+2)
+		i = skipSpace(raw, end)
 		if i == len(raw) {
-			return nil, false
+			return false
 		}
 		switch raw[i] {
 		case ',':
 			i = skipSpace(raw, i+1)
 		case ']':
-			return list, skipSpace(raw, i+1) == len(raw)
+			return skipSpace(raw, i+1) == len(raw)
 		default:
-			return nil, false
+			return false
 		}
 	}
+}
+
+// plainString reads the string that starts at raw[i] with its quote, and
+// returns it and where it ends; ok is false if there is none, or it holds
+// a control character (which JSON forbids unescaped).
+func plainString(raw []byte, i int) (v string, end int, ok bool) {
+	if i >= len(raw) || raw[i] != '"' {
+		return "", i, false
+	}
+	n := bytes.IndexByte(raw[i+1:], '"')
+	if n < 0 || hasControl(raw[i+1:i+1+n]) {
+		return "", i, false
+	}
+	return string(raw[i+1 : i+1+n]), i + n + 2, true
 }
 
 // decodeAddresses reads a JSON array of addresses. As with decodeStrings,
@@ -159,94 +185,68 @@ func decodeAddresses(col string, raw []byte) ([]pole.Address, error) {
 // or premises, each at most once, and whose values are strings holding no
 // backslash; ok is false for anything else.
 func plainAddresses(raw []byte) (list []pole.Address, ok bool) {
-	if !plainJSON(raw) {
+	ok = plainArray(raw, func(i int) (int, bool) {
+		a, end, ok := plainAddress(raw, i)
+		list = append(list, a)
+		return end, ok
+	})
+	if !ok {
 		return nil, false
 	}
-	// str reads the string starting at raw[i], a quote, and returns it and
-	// the position after it.
-	str := func(i int) (string, int, bool) {
-		if i >= len(raw) || raw[i] != '"' {
-			return "", i, false
-		}
-		end := bytes.IndexByte(raw[i+1:], '"')
-		if end < 0 || hasControl(raw[i+1:i+1+end]) {
-			return "", i, false
-		}
-		return string(raw[i+1 : i+1+end]), i + end + 2, true
-	}
-	i := skipSpace(raw, 0)
-	if i == len(raw) || raw[i] != '[' {
-		return nil, false
+	return list, true
+}
+
+// plainAddress reads the address object that starts at raw[i], and returns
+// it and where it ends.
+func plainAddress(raw []byte, i int) (a pole.Address, end int, ok bool) {
+	if i == len(raw) || raw[i] != '{' {
+		return a, i, false
 	}
 	i = skipSpace(raw, i+1)
-	if i < len(raw) && raw[i] == ']' {
-		return nil, skipSpace(raw, i+1) == len(raw)
+	if i < len(raw) && raw[i] == '}' {
+		return a, i + 1, true
 	}
+	var seen [3]bool
 	for {
-		if i == len(raw) || raw[i] != '{' {
-			return nil, false
+		key, j, ok := plainString(raw, i)
+		if !ok {
+			return a, i, false
 		}
-		var a pole.Address
-		var seen [3]bool
-		i = skipSpace(raw, i+1)
-		if i < len(raw) && raw[i] == '}' {
-			i++
-		} else {
-			for {
-				key, j, ok := str(i)
-				if !ok {
-					return nil, false
-				}
-				j = skipSpace(raw, j)
-				if j == len(raw) || raw[j] != ':' {
-					return nil, false
-				}
-				val, j, ok := str(skipSpace(raw, j+1))
-				if !ok {
-					return nil, false
-				}
-				var field *string
-				var k int
-				switch key {
-				case "text":
-					field, k = &a.Text, 0
-				case "postcode":
-					field, k = &a.Postcode, 1
-				case "premises":
-					field, k = &a.Premises, 2
-				default:
-					return nil, false
-				}
-				if seen[k] {
-					return nil, false
-				}
-				seen[k], *field = true, val
-				i = skipSpace(raw, j)
-				if i == len(raw) {
-					return nil, false
-				}
-				if raw[i] == '}' {
-					i++
-					break
-				}
-				if raw[i] != ',' {
-					return nil, false
-				}
-				i = skipSpace(raw, i+1)
-			}
+		j = skipSpace(raw, j)
+		if j == len(raw) || raw[j] != ':' {
+			return a, i, false
 		}
-		list = append(list, a)
-		i = skipSpace(raw, i)
+		val, j, ok := plainString(raw, skipSpace(raw, j+1))
+		if !ok {
+			return a, i, false
+		}
+		var field *string
+		var k int
+		switch key {
+		case "text":
+			field, k = &a.Text, 0
+		case "postcode":
+			field, k = &a.Postcode, 1
+		case "premises":
+			field, k = &a.Premises, 2
+		default:
+			return a, i, false
+		}
+		if seen[k] {
+			return a, i, false
+		}
+		seen[k], *field = true, val
+		i = skipSpace(raw, j)
 		if i == len(raw) {
-			return nil, false
+			return a, i, false
 		}
 		switch raw[i] {
+		case '}':
+			return a, i + 1, true
 		case ',':
 			i = skipSpace(raw, i+1)
-		case ']':
-			return list, skipSpace(raw, i+1) == len(raw)
 		default:
-			return nil, false
+			return a, i, false
 		}
 	}
 }
