@@ -54,9 +54,15 @@ func BenchmarkLinkRun(b *testing.B) {
 		people, _ = strconv.Atoi(v)
 	}
 	s := benchStore(b)
-	var err error
-	if n, _ := s.EntityMembers(ctx); len(n) == 0 {
-		d, _ := Load(ctx, s)
+	members, err := s.EntityMembers(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(members) == 0 {
+		d, err := Load(ctx, s)
+		if err != nil {
+			b.Fatal(err)
+		}
 		if len(d.Records) == 0 {
 			dir := b.TempDir()
 			if _, err := synth.Generate(ctx, synth.Config{Out: dir, Seed: 9, People: people}); err != nil {
