@@ -1265,12 +1265,12 @@ func (s *Store) ScanMentions(ctx context.Context) iter.Seq2[*pole.Mention, error
 
 // linkageSelect reads the columns of a mention that linkage compares, and
 // its sealed identity if it is a victim's.
-const linkageSelect = `SELECT m.id, m.record_id, m.source_id, m.forename, m.middle_names, m.surname, m.name_as_written,
+const linkageSelect = `SELECT m.id, m.record_id, m.source_id, coalesce(CAST(m.case_id AS TEXT), ''), m.forename, m.middle_names, m.surname, m.name_as_written,
 	m.aliases, m.dob, m.sex, m.addresses, m.phones, m.vehicles, m.version, m.updated_at, vi.key_id, vi.sealed
 	FROM mentions m LEFT JOIN victim_identities vi ON vi.mention_id = m.id AND vi.version = m.version`
 
 // ScanLinkageFieldsInParts reads every mention for linkage: only its ID,
-// RecordID, SourceID, names (Forename, MiddleNames, Surname, NameAsWritten,
+// RecordID, SourceID, CaseID, names (Forename, MiddleNames, Surname, NameAsWritten,
 // Aliases), DOB, Sex, Addresses, Phones, Vehicles, Version and UpdatedAt,
 // victims' identities opened; the rest is left empty (reading the fewer
 // columns, without the force, is a quarter quicker over a million
@@ -1353,7 +1353,7 @@ func (s *Store) scanLinkageFields(ctx context.Context, where, order string, args
 				keyID                               sql.NullString
 				sealed                              []byte
 			)
-			err := rows.Scan(&m.ID, &m.RecordID, &m.SourceID, &m.Forename, &m.MiddleNames, &m.Surname, &m.NameAsWritten,
+			err := rows.Scan(&m.ID, &m.RecordID, &m.SourceID, &m.CaseID, &m.Forename, &m.MiddleNames, &m.Surname, &m.NameAsWritten,
 				&aliases, &dob, &m.Sex, &addresses, &phones, &vehicle, &m.Version, &updated, &keyID, &sealed)
 			if err == nil {
 				err = decodeLinkageFields(&m, updated, dob, aliases, addresses, phones, vehicle)

@@ -809,7 +809,11 @@ func TestScanLinkageFieldsInPartsReturnsEveryMentionOnceWithVictimsOpened(t *tes
 		if _, err := s.LoadMentions(ctx, mentionsOf(src, 900, nil)); err != nil {
 			t.Fatal(err)
 		}
-		victim := secretVictim(src, nil, "V-1")
+		c := sampleCase(src, "WY-CASE-1")
+		if err := s.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		victim := secretVictim(src, c, "V-1")
 		if err := s.CreateMention(ctx, victim); err != nil {
 			t.Fatal(err)
 		}
@@ -838,7 +842,7 @@ func TestScanLinkageFieldsInPartsReturnsEveryMentionOnceWithVictimsOpened(t *tes
 		}
 		for _, m := range want {
 			// The fields linkage reads, and only those.
-			fields := pole.Mention{ID: m.ID, RecordID: m.RecordID, Provenance: pole.Provenance{SourceID: m.SourceID},
+			fields := pole.Mention{ID: m.ID, RecordID: m.RecordID, CaseID: m.CaseID, Provenance: pole.Provenance{SourceID: m.SourceID},
 				Forename: m.Forename, MiddleNames: m.MiddleNames, Surname: m.Surname, NameAsWritten: m.NameAsWritten,
 				Aliases: m.Aliases, DOB: m.DOB, Sex: m.Sex, Addresses: m.Addresses, Phones: m.Phones, Vehicles: m.Vehicles,
 				Version: m.Version, UpdatedAt: m.UpdatedAt}
@@ -846,8 +850,8 @@ func TestScanLinkageFieldsInPartsReturnsEveryMentionOnceWithVictimsOpened(t *tes
 				t.Fatalf("mention %s differs from ScanMentions':\n%s", m.ID, cmp.Diff(&fields, got[m.ID]))
 			}
 		}
-		if v := got[victim.ID]; v == nil || v.Surname != "Vantablackstone" {
-			t.Errorf("the victim's identity is not opened: %+v", v)
+		if v := got[victim.ID]; v == nil || v.Surname != "Vantablackstone" || v.CaseID != c.ID {
+			t.Errorf("the victim's identity is not opened, or its case not read: %+v", v)
 		}
 		if s.Engine() == "sqlite" && len(used) != parts {
 			t.Errorf("SQLite read %d parts, want %d", len(used), parts)
