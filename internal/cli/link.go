@@ -226,7 +226,12 @@ func runLinkExplain(ctx context.Context, m *Main, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	e, err := linkage.Explain(d.Records, model, i, j)
+	// Associates are read from the people as they are now linked.
+	members, err := s.EntityMembers(ctx)
+	if err != nil {
+		return err
+	}
+	e, err := linkage.Explain(d.Records, model, d.Clusters(members), i, j)
 	if err != nil {
 		return err
 	}

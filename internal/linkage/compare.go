@@ -460,6 +460,10 @@ var allComparisons = []comparison{
 		present: colPresent(func(p *prepared) []uint32 { return p.email })},
 	{name: "alias", levels: []string{"null", "an alias shared or matching a name", "different"}, level: aliasLevel,
 		present: listPresent(func(p *prepared) *list { return &p.aliases })},
+	// Associates are known only after a first pass has clustered the
+	// records (collective.go); EM never sees them.
+	{name: associatesName, levels: []string{"null", "a person in common", "none in common"}, level: associatesLevel,
+		present: listPresent(func(p *prepared) *list { return &p.cases })},
 }
 
 func comparisonByName(name string) (comparison, bool) {

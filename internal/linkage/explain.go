@@ -32,15 +32,24 @@ type FieldWeight struct {
 }
 
 // Explain scores records i and j of records under model m and says why. The
-// term frequencies come from all of records.
-func Explain(records []Record, m *Model, i, j int) (*Explanation, error) {
+// term frequencies come from all of records. clusters, when given, are the
+// people the records are linked into as they stand (records sharing a
+// non-negative value are one person, -1 a record alone): the associates
+// comparison is read from them, and is null without them.
+func Explain(records []Record, m *Model, clusters []int32, i, j int) (*Explanation, error) {
 	if i < 0 || j < 0 || i >= len(records) || j >= len(records) {
 		return nil, fmt.Errorf("linkage: explain records %d and %d of %d", i, j, len(records))
+	}
+	if clusters != nil && len(clusters) != len(records) {
+		return nil, fmt.Errorf("linkage: explain: %d clusters for %d records", len(clusters), len(records))
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
 	p := prepare(records)
+	if clusters != nil {
+		p.setAssociates(denseLabels(clusters), p.caseMembers())
+	}
 	return explainPrepared(p, newScorer(p, m), m, i, j), nil
 }
 
@@ -93,6 +102,11 @@ func fieldText(r *Record, comparison string) string {
 		return r.Email
 	case "alias":
 		return strings.Join(r.Aliases, "; ")
+	case associatesName:
+		if len(r.Cases) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("in %d case(s)", len(r.Cases))
 	}
 	return ""
 }

@@ -141,6 +141,8 @@ func link(p *prepared, keys []list64, opt Options, t0 time.Time) (*Result, error
 		t0 = time.Now()
 	}
 	records := p.records
+	// An index linked before keeps no associates into this run.
+	p.clearAssociates()
 	if opt.Existing != nil && len(opt.Existing) != len(records) {
 		return nil, errors.New("linkage: Existing must have one entry per record")
 	}
@@ -194,7 +196,22 @@ func link(p *prepared, keys []list64, opt Options, t0 time.Time) (*Result, error
 	keep := weightOf(min(threshold, reviewFrom))
 	nw := workers()
 	kept := make([][]Pair, nw)
+	// A model trained now learns what associates weigh from a sample of
+	// the candidate pairs (collective.go).
+	trained := opt.Model == nil
+	samples := make([][][2]int32, nw)
+	var sampleCut uint64
+	if trained && len(p.cases.vals) > 0 {
+		rate := min(1, float64(associateSample)/float64(max(b.upperBound(), 1)))
+		sampleCut = uint64(rate * math.MaxUint64)
+		if rate >= 1 {
+			sampleCut = math.MaxUint64
+		}
+	}
 	counts := b.pairs(func(w, _ int, i, j int32) {
+		if sampleCut != 0 && mix(uint64(i)<<32|uint64(j), opt.Seed+2) <= sampleCut {
+			samples[w] = append(samples[w], [2]int32{i, j})
+		}
 		if g, wt, ok := s.scoreAtLeast(int(i), int(j), keep); ok {
 			kept[w] = append(kept[w], Pair{I: i, J: j, Weight: wt, Pattern: uint64(g)})
 		}
@@ -228,6 +245,22 @@ func link(p *prepared, keys []list64, opt Options, t0 time.Time) (*Result, error
 	c.run(pairs)
 	lap("cluster")
 	cluster := c.labels()
+	var sample [][2]int32
+	for w := range samples {
+		sample = append(sample, samples[w]...)
+		samples[w] = nil
+	}
+	if second, s2, ok := collectiveRun(p, model, trained, cluster, pairs, sample, keep, isNew, opt.LinkOnly); ok {
+		pairs, s = second, s2
+		c = newClusterer(p, s, weightOf(threshold), opt.Existing)
+		c.oneEach = opt.LinkOnly
+		if err := c.constrain(opt.Judgements); err != nil {
+			return nil, err
+		}
+		c.run(pairs)
+		cluster = c.labels()
+		lap("associates")
+	}
 	// Of the pairs left between two clusters, the review band keeps the
 	// strongest for each two clusters: one question per two people.
 	best := map[[2]int32]int{}

@@ -53,6 +53,9 @@ type TrainingReport struct {
 	LogLikelihood  float64 `json:"log_likelihood"`
 	// Sessions are the EM runs, one per blocking rule with pairs enough.
 	Sessions []Session `json:"sessions"`
+	// Associates is how the associates comparison was estimated, after
+	// the first pass; nil when the records name no cases.
+	Associates *AssociatesReport `json:"associates,omitempty"`
 }
 
 // Session is one EM run over one blocking rule's pairs.
@@ -236,9 +239,11 @@ func (s *scorer) termTable(k int) []float64 {
 // that cannot reach it; its pattern is then incomplete.
 func (s *scorer) scoreAtLeast(i, j int, floor float64) (g pattern, w float64, ok bool) {
 	w = s.prior
+	var bests [maxComparisons]float64
 	best := 0.0 // the most the comparisons not yet run could add
-	for _, k := range s.late {
-		best += s.bestBits(k, i, j)
+	for x, k := range s.late {
+		bests[x] = s.bestBits(k, i, j)
+		best += bests[x]
 	}
 	for _, k := range s.early {
 		l := s.comps[k].level(s.p, i, j)
@@ -250,7 +255,8 @@ func (s *scorer) scoreAtLeast(i, j int, floor float64) (g pattern, w float64, ok
 	if w+best < floor {
 		return g, w, false
 	}
-	for _, k := range s.late {
+	// Each name comparison run narrows what the rest could add.
+	for x, k := range s.late {
 		l := s.comps[k].level(s.p, i, j)
 		g |= pattern(l) << (4 * k)
 		switch {
@@ -259,6 +265,10 @@ func (s *scorer) scoreAtLeast(i, j int, floor float64) (g pattern, w float64, ok
 			w += s.termBits(k, i)
 		default:
 			w += s.bits[k][l]
+		}
+		best -= bests[x]
+		if w+best < floor {
+			return g, w, false
 		}
 	}
 	return g, w, w >= floor

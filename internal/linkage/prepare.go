@@ -102,6 +102,15 @@ type prepared struct {
 	vehicles list
 	email    []uint32
 
+	// cases each record is in, ascending ids of caseTab.
+	cases   list
+	caseTab *strtab
+	// After a first pass, label is each record's cluster and assoc the
+	// clusters of the other records in its cases, ascending; both are nil
+	// until then, and the associates comparison is null.
+	label []int32
+	assoc list
+
 	// term frequencies: how many records carry each value, for names.
 	foreCount, surCount []uint32 // indexed by name id
 	foreTotal, surTotal uint32
@@ -156,7 +165,7 @@ func WithoutTitles(names []string) []string {
 
 func prepare(records []Record) *prepared {
 	p := &prepared{
-		names: newStrtab(), codes: newStrtab(), misc: newStrtab(), sources: newStrtab(),
+		names: newStrtab(), codes: newStrtab(), misc: newStrtab(), sources: newStrtab(), caseTab: newStrtab(),
 		pcRaw:   map[string]uint32{},
 		foreVar: ForenameVariants(), surVar: SurnameVariants(),
 	}
@@ -262,6 +271,13 @@ func (p *prepared) add(records []Record) {
 		}
 		p.vehicles.add(dedupe(buf)...)
 		p.email[i] = p.misc.id(strings.ToLower(strings.TrimSpace(r.Email)))
+		buf = buf[:0]
+		for _, c := range r.Cases {
+			buf = append(buf, p.caseTab.id(c))
+		}
+		buf = dedupe(buf)
+		slices.Sort(buf)
+		p.cases.add(buf...)
 	}
 	for id := len(p.facts); id < len(p.names.strs); id++ {
 		s := p.names.strs[id]

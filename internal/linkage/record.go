@@ -33,4 +33,10 @@ type Record struct {
 	Phones   []string // E.164
 	Vehicles []string // registration marks
 	Email    string
+
+	// Cases are the cases the record is recorded in, by keys unique across
+	// sources. Two records of one case are almost always two people; two
+	// records whose cases name a third person in common are likelier one
+	// (the "associates" comparison).
+	Cases []string
 }

@@ -157,7 +157,39 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 			d.objects[kind] = append(d.objects[kind], p.objects[kind]...)
 		}
 	}
+	// A nominal record is in the cases its force's link table puts it in.
+	invs, err := st.LoadInvolvementsForStats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range invs {
+		if i, ok := d.index[v.MentionID]; ok && !slices.Contains(d.Records[i].Cases, v.CaseID) {
+			d.Records[i].Cases = append(d.Records[i].Cases, v.CaseID)
+		}
+	}
 	return d, nil
+}
+
+// Clusters numbers the records' stored entities for linkage: records of
+// one entity share a number, a record in none is -1. members maps mention
+// ids to entity ids, as store.EntityMembers gives them.
+func (d *Data) Clusters(members map[string]string) []int32 {
+	out := make([]int32, len(d.Records))
+	ids := map[string]int32{}
+	for i, r := range d.Records {
+		e, ok := members[r.Key]
+		if !ok || e == "" {
+			out[i] = -1
+			continue
+		}
+		n, ok := ids[e]
+		if !ok {
+			n = int32(len(ids))
+			ids[e] = n
+		}
+		out[i] = n
+	}
+	return out
 }
 
 // FromMention takes the fields linkage compares from a mention.
@@ -167,6 +199,9 @@ func FromMention(m *pole.Mention) linkage.Record {
 		Forename: m.Forename, MiddleNames: m.MiddleNames, Surname: m.Surname,
 		Aliases: m.Aliases, DOB: m.DOB, Sex: m.Sex,
 		Phones: m.Phones, Vehicles: m.Vehicles,
+	}
+	if m.CaseID != "" {
+		r.Cases = []string{m.CaseID}
 	}
 	if r.Forename == "" && r.Surname == "" && m.NameAsWritten != "" {
 		r.Surname = m.NameAsWritten

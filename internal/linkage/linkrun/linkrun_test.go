@@ -92,9 +92,14 @@ func TestSyntheticNationalDataLinksToTheTruth(t *testing.T) {
 			t.Fatal(err)
 		}
 		sc := score(t, s, dir)
-		t.Logf("%d records, %d entities: %v; EM converged %v", rep.Records, rep.Entities, sc, rep.Training.Converged)
+		t.Logf("%d records, %d entities: %v; EM converged %v; associates %+v", rep.Records, rep.Entities, sc, rep.Training.Converged, rep.Training.Associates)
 		if sc.F1 < 0.97 {
 			t.Errorf("F1 %.4f, want at least 0.97", sc.F1)
+		}
+		// The people recorded in the same cases weigh in, learnt from
+		// the first pass.
+		if a := rep.Training.Associates; a == nil || !a.Estimated {
+			t.Errorf("associates not estimated: %+v", a)
 		}
 	})
 }

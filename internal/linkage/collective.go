@@ -1,0 +1,360 @@
+package linkage
+
+import (
+	"math"
+	"slices"
+	"sync"
+)
+
+// Collective evidence: the people a record is recorded with.
+//
+// Offenders in a group are recorded again and again with the same victims
+// and with each other, in different cases and often in different forces. A
+// thin record ("M. Khan", born 1984) that its names and date alone cannot
+// tell from a hundred others becomes clear when its case names a victim
+// whose other case names a man of that name. A first pass links the
+// records on their own fields; each record's associates are then the
+// people (first-pass clusters) recorded in its cases, and a second pass
+// scores the pairs whose associates meet with one more comparison,
+// "associates", and clusters again.
+
+const associatesName = "associates"
+
+// maxCaseRecords bounds the records of a case that count as associates: a
+// case that names more people (an operation's umbrella case, say) says
+// little about who knows whom, and would make every pair of its people a
+// candidate.
+const maxCaseRecords = 40
+
+// associateSample is how many candidate pairs the first pass keeps, at
+// most, to count how often non-matching candidates have a person in common.
+const associateSample = 2_000_000
+
+// associatesLevel: null before the first pass, when either record has no
+// associates, or when the two share a case (two records of one case are
+// almost always two people, and every associate of the one is of the
+// other); then whether a person other than the two is recorded with both.
+func associatesLevel(p *prepared, i, j int) uint8 {
+	if p.label == nil {
+		return 0
+	}
+	ai, aj := p.assoc.of(i), p.assoc.of(j)
+	if len(ai) == 0 || len(aj) == 0 || sharesSorted(p.cases.of(i), p.cases.of(j)) {
+		return 0
+	}
+	li, lj := uint32(p.label[i]), uint32(p.label[j])
+	for len(ai) > 0 && len(aj) > 0 {
+		switch {
+		case ai[0] == aj[0]:
+			if ai[0] != li && ai[0] != lj {
+				return 1
+			}
+			ai, aj = ai[1:], aj[1:]
+		case ai[0] < aj[0]:
+			ai = ai[1:]
+		default:
+			aj = aj[1:]
+		}
+	}
+	return 2
+}
+
+// sharesSorted reports whether two ascending lists share a value.
+func sharesSorted(x, y []uint32) bool {
+	for len(x) > 0 && len(y) > 0 {
+		switch {
+		case x[0] == y[0]:
+			return true
+		case x[0] < y[0]:
+			x = x[1:]
+		default:
+			y = y[1:]
+		}
+	}
+	return false
+}
+
+// csr groups record numbers by a small key: members of key k are
+// items[start[k]:start[k+1]].
+type csr struct {
+	start []int32
+	items []int32
+}
+
+func (c *csr) of(k uint32) []int32 { return c.items[c.start[k]:c.start[k+1]] }
+
+// caseMembers groups the records by case.
+func (p *prepared) caseMembers() csr {
+	c := csr{start: make([]int32, len(p.caseTab.strs)+1)}
+	for _, v := range p.cases.vals {
+		c.start[v+1]++
+	}
+	for k := 1; k < len(c.start); k++ {
+		c.start[k] += c.start[k-1]
+	}
+	c.items = make([]int32, len(p.cases.vals))
+	next := slices.Clone(c.start[:len(c.start)-1])
+	for i := 0; i < p.n; i++ {
+		for _, v := range p.cases.of(i) {
+			c.items[next[v]] = int32(i)
+			next[v]++
+		}
+	}
+	return c
+}
+
+// clusterMembers groups the records by label, labels being record numbers.
+func clusterMembers(label []int32) csr {
+	c := csr{start: make([]int32, len(label)+1)}
+	for _, l := range label {
+		c.start[l+1]++
+	}
+	for k := 1; k < len(c.start); k++ {
+		c.start[k] += c.start[k-1]
+	}
+	c.items = make([]int32, len(label))
+	next := slices.Clone(c.start[:len(c.start)-1])
+	for i, l := range label {
+		c.items[next[l]] = int32(i)
+		next[l]++
+	}
+	return c
+}
+
+// setAssociates records each record's cluster and its associates: the
+// clusters, other than its own, of the records in its cases. Labels are
+// record numbers (a cluster's smallest, as the clusterer gives them).
+func (p *prepared) setAssociates(label []int32, cases csr) {
+	p.label = label
+	p.assoc = list{}
+	var buf []uint32
+	for i := 0; i < p.n; i++ {
+		buf = buf[:0]
+		for _, c := range p.cases.of(i) {
+			ms := cases.of(c)
+			if len(ms) > maxCaseRecords {
+				continue
+			}
+			for _, o := range ms {
+				if label[o] != label[i] {
+					buf = append(buf, uint32(label[o]))
+				}
+			}
+		}
+		slices.Sort(buf)
+		p.assoc.add(slices.Compact(buf)...)
+	}
+}
+
+// clearAssociates returns the records to the first pass's view: no
+// associates, the comparison null.
+func (p *prepared) clearAssociates() {
+	p.label = nil
+	p.assoc = list{}
+}
+
+// denseLabels turns any cluster labels (records sharing a non-negative
+// value are one cluster, -1 a record alone) into record numbers: each
+// cluster is labelled with its first record.
+func denseLabels(clusters []int32) []int32 {
+	out := make([]int32, len(clusters))
+	first := map[int32]int32{}
+	for i, c := range clusters {
+		if c < 0 {
+			out[i] = int32(i)
+			continue
+		}
+		f, ok := first[c]
+		if !ok {
+			f = int32(i)
+			first[c] = f
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// AssociatesReport says how the associates comparison was estimated from
+// the first pass: m over its links, u over a sample of its candidate pairs
+// left apart. Both count only pairs whose records both have associates.
+type AssociatesReport struct {
+	LinkedPairs    int64 `json:"linked_pairs"`
+	CandidatePairs int64 `json:"candidate_pairs"`
+	// Estimated is false when too few pairs of either kind had associates:
+	// the comparison then weighs nothing either way (m equal to u).
+	Estimated bool `json:"estimated"`
+}
+
+// associatesMin is how many pairs of each kind must have associates for
+// the comparison to be estimated.
+const associatesMin = 50
+
+// estimateAssociates sets the associates comparison's m and u from the
+// first pass. Its u is counted among candidate pairs, not random ones:
+// people recorded with the same victims are mostly of one group, and a
+// group's men share names and ages far more than random pairs do, so the
+// agreement of names and of associates is not independent among
+// non-matches. Counting u where names already agree keeps the weight to
+// what associates add.
+func estimateAssociates(p *prepared, mc *ModelComparison, linked []Pair, sample [][2]int32) AssociatesReport {
+	var mCount, uCount [3]float64
+	var rep AssociatesReport
+	for _, pr := range linked {
+		if p.label[pr.I] != p.label[pr.J] {
+			continue
+		}
+		if l := associatesLevel(p, int(pr.I), int(pr.J)); l != 0 {
+			mCount[l]++
+			rep.LinkedPairs++
+		}
+	}
+	for _, pr := range sample {
+		if p.label[pr[0]] == p.label[pr[1]] {
+			continue
+		}
+		if l := associatesLevel(p, int(pr[0]), int(pr[1])); l != 0 {
+			uCount[l]++
+			rep.CandidatePairs++
+		}
+	}
+	mc.M, mc.U = []float64{0, 0.5, 0.5}, []float64{0, 0.5, 0.5}
+	if rep.LinkedPairs < associatesMin || rep.CandidatePairs < associatesMin {
+		return rep
+	}
+	rep.Estimated = true
+	for l := 1; l <= 2; l++ {
+		mc.M[l] = (mCount[l] + 0.5) / (mCount[1] + mCount[2] + 1)
+		mc.U[l] = (uCount[l] + 0.5) / (uCount[1] + uCount[2] + 1)
+	}
+	// A person in common is never taken as evidence against a match.
+	if mc.M[1] < mc.U[1] {
+		mc.M[1], mc.M[2] = mc.U[1], mc.U[2]
+	}
+	return rep
+}
+
+// associatePairs scores the pairs whose associates meet and that the first
+// pass did not keep, in parallel, and returns those reaching floor bits.
+// kept is sorted by I, then J. Only pairs touching a record with isNew set
+// are scored when isNew is given; only pairs of different sources when
+// linkOnly is.
+func associatePairs(p *prepared, s *scorer, kept []Pair, cases csr, floor float64, isNew []bool, linkOnly bool) []Pair {
+	members := clusterMembers(p.label)
+	nw := workers()
+	found := make([][]Pair, nw)
+	var wg sync.WaitGroup
+	for w := range nw {
+		wg.Go(func() {
+			var buf []int32
+			for a := w; a < p.n; a += nw {
+				assoc := p.assoc.of(a)
+				if len(assoc) == 0 {
+					continue
+				}
+				la := p.label[a]
+				buf = buf[:0]
+				for _, e := range assoc {
+					for _, o := range members.of(e) {
+						for _, c := range p.cases.of(int(o)) {
+							ms := cases.of(c)
+							if len(ms) > maxCaseRecords {
+								continue
+							}
+							for _, b := range ms {
+								if int(b) > a && p.label[b] != la && p.label[b] != int32(e) {
+									buf = append(buf, b)
+								}
+							}
+						}
+					}
+				}
+				if len(buf) == 0 {
+					continue
+				}
+				slices.Sort(buf)
+				buf = slices.Compact(buf)
+				// The pairs of a the first pass kept, by J.
+				lo, _ := slices.BinarySearchFunc(kept, int32(a), func(x Pair, t int32) int { return int(x.I - t) })
+				hi := lo
+				for hi < len(kept) && kept[hi].I == int32(a) {
+					hi++
+				}
+				done := kept[lo:hi]
+				for _, b := range buf {
+					for len(done) > 0 && done[0].J < b {
+						done = done[1:]
+					}
+					if len(done) > 0 && done[0].J == b {
+						continue
+					}
+					if linkOnly && p.source[a] == p.source[b] || isNew != nil && !isNew[a] && !isNew[b] {
+						continue
+					}
+					if g, wt, ok := s.scoreAtLeast(a, int(b), floor); ok {
+						found[w] = append(found[w], Pair{I: int32(a), J: b, Weight: wt, Pattern: uint64(g)})
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var out []Pair
+	for _, f := range found {
+		out = append(out, f...)
+	}
+	return out
+}
+
+// collectiveRun is the second pass: with the first pass's clusters as
+// associates, it rescores the kept pairs, adds the pairs whose associates
+// meet, and returns them sorted, with a scorer that knows the associates.
+// It returns ok false, changing nothing, when the model has no associates
+// comparison or it weighs nothing.
+func collectiveRun(p *prepared, model *Model, trained bool, label []int32, kept []Pair, sample [][2]int32, floor float64, isNew []bool, linkOnly bool) (pairs []Pair, s *scorer, ok bool) {
+	k := slices.IndexFunc(model.Comparisons, func(c ModelComparison) bool { return c.Name == associatesName })
+	if k < 0 || len(p.cases.vals) == 0 {
+		return nil, nil, false
+	}
+	cases := p.caseMembers()
+	p.setAssociates(label, cases)
+	if trained {
+		rep := estimateAssociates(p, &model.Comparisons[k], kept, sample)
+		model.Training.Associates = &rep
+	}
+	mc := model.Comparisons[k]
+	if math.Abs(mc.M[1]-mc.U[1]) < 1e-12 {
+		p.clearAssociates()
+		return nil, nil, false
+	}
+	s = newScorer(p, model)
+	nw := workers()
+	parts := make([][]Pair, nw)
+	var wg sync.WaitGroup
+	for w := range nw {
+		wg.Go(func() {
+			// A kept pair's pattern is whole: only associates change.
+			for x := w; x < len(kept); x += nw {
+				pr := kept[x]
+				if l := associatesLevel(p, int(pr.I), int(pr.J)); l != 0 {
+					pr.Pattern |= uint64(l) << (4 * k)
+					pr.Weight += s.bits[k][l]
+				}
+				if pr.Weight >= floor {
+					parts[w] = append(parts[w], pr)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	pairs = associatePairs(p, s, kept, cases, floor, isNew, linkOnly)
+	for _, part := range parts {
+		pairs = append(pairs, part...)
+	}
+	slices.SortFunc(pairs, func(a, b Pair) int {
+		if a.I != b.I {
+			return int(a.I - b.I)
+		}
+		return int(a.J - b.J)
+	})
+	return pairs, s, true
+}
