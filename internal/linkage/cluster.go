@@ -3,6 +3,8 @@ package linkage
 import (
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // clusterer merges records into clusters, strongest pairs first. Two
@@ -177,22 +179,116 @@ func (c *clusterer) run(pairs []Pair) {
 		}
 		return int(x - y)
 	})
-	for _, k := range order {
-		ra, rb := c.find(pairs[k].I), c.find(pairs[k].J)
-		if ra == rb {
-			continue
-		}
-		if c.forbidden(ra, rb) || c.oneEach && c.sharesSource(ra, rb) {
-			c.refused++
-			continue
-		}
-		if len(c.members[ra])+len(c.members[rb]) > 2 && !c.supported(ra, rb) {
-			c.refused++
-			continue
-		}
-		c.union(ra, rb)
-		pairs[k].Merged = true
+	// A merge reads and changes only the records of its own connected
+	// part of the graph (pairs, clusters already joined, judgements of
+	// "different"), so the parts run side by side, each in weight order,
+	// and the result is the one a single pass in weight order gives.
+	start, items := c.parts(pairs, order)
+	nw := workers()
+	refused := make([]int, nw)
+	var next atomic.Int64
+	const batch = 256
+	var wg sync.WaitGroup
+	for w := range nw {
+		wg.Go(func() {
+			for {
+				from := int(next.Add(batch)) - batch
+				if from >= len(start)-1 {
+					return
+				}
+				for x := from; x < min(from+batch, len(start)-1); x++ {
+					for _, k := range items[start[x]:start[x+1]] {
+						if !c.merge(pairs, k) {
+							refused[w]++
+						}
+					}
+				}
+			}
+		})
 	}
+	wg.Wait()
+	for _, r := range refused {
+		c.refused += r
+	}
+}
+
+// merge joins the clusters of pair k if nothing forbids it and the
+// evidence across them holds; it reports false for a merge refused.
+func (c *clusterer) merge(pairs []Pair, k int32) bool {
+	ra, rb := c.find(pairs[k].I), c.find(pairs[k].J)
+	if ra == rb {
+		return true
+	}
+	if c.forbidden(ra, rb) || c.oneEach && c.sharesSource(ra, rb) {
+		return false
+	}
+	if len(c.members[ra])+len(c.members[rb]) > 2 && !c.supported(ra, rb) {
+		return false
+	}
+	c.union(ra, rb)
+	pairs[k].Merged = true
+	return true
+}
+
+// parts groups the pairs of order by the connected part of the graph
+// their records are in, keeping weight order within each: the pairs of
+// part x are items[start[x]:start[x+1]].
+func (c *clusterer) parts(pairs []Pair, order []int32) (start, items []int32) {
+	comp := make([]int32, c.p.n)
+	for i := range comp {
+		comp[i] = int32(i)
+	}
+	find := func(i int32) int32 {
+		for comp[i] != i {
+			comp[i] = comp[comp[i]]
+			i = comp[i]
+		}
+		return i
+	}
+	join := func(a, b int32) {
+		if ra, rb := find(a), find(b); ra != rb {
+			comp[ra] = rb
+		}
+	}
+	for i := range comp {
+		if r := c.find(int32(i)); r != int32(i) {
+			join(int32(i), r)
+		}
+	}
+	for _, k := range order {
+		join(pairs[k].I, pairs[k].J)
+	}
+	for a, xs := range c.cannot {
+		for _, b := range xs {
+			join(a, b)
+		}
+	}
+	// Number the parts that have pairs, in order of their first pair.
+	part := make([]int32, c.p.n)
+	for i := range part {
+		part[i] = -1
+	}
+	start = []int32{0}
+	of := make([]int32, len(order))
+	for x, k := range order {
+		r := find(pairs[k].I)
+		if part[r] < 0 {
+			part[r] = int32(len(start) - 1)
+			start = append(start, 0)
+		}
+		of[x] = part[r]
+		start[part[r]+1]++
+	}
+	for x := 1; x < len(start); x++ {
+		start[x] += start[x-1]
+	}
+	items = make([]int32, len(order))
+	next := slices.Clone(start[:len(start)-1])
+	for x, k := range order {
+		items[next[of[x]]] = k
+		next[of[x]]++
+	}
+	return start, items
 }
 
 // labels names each cluster by its smallest record index.

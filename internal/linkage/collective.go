@@ -28,7 +28,7 @@ const maxCaseRecords = 40
 
 // associateSample is how many candidate pairs the first pass keeps, at
 // most, to count how often non-matching candidates have a person in common.
-const associateSample = 2_000_000
+const associateSample = 1_000_000
 
 // associatesLevel: null before the first pass, when either record has no
 // associates, or when the two share a case (two records of one case are
@@ -235,20 +235,29 @@ func estimateAssociates(p *prepared, mc *ModelComparison, linked []Pair, sample 
 
 // associatePairs scores the pairs whose associates meet and that the first
 // pass did not keep, in parallel, and returns those reaching floor bits.
-// kept is sorted by I, then J. Only pairs touching a record with isNew set
-// are scored when isNew is given; only pairs of different sources when
-// linkOnly is.
+// kept is sorted by I, then J. When isNew is given, only pairs touching a
+// new record are scored, found from the new records' side; when linkOnly
+// is, only pairs of different sources.
 func associatePairs(p *prepared, s *scorer, kept []Pair, cases csr, floor float64, isNew []bool, linkOnly bool) []Pair {
 	members := clusterMembers(p.label)
 	nw := workers()
 	found := make([][]Pair, nw)
+	// keptOf returns the pairs of kept whose first record is i.
+	keptOf := func(i int32) []Pair {
+		lo, _ := slices.BinarySearchFunc(kept, i, func(x Pair, t int32) int { return int(x.I - t) })
+		hi := lo
+		for hi < len(kept) && kept[hi].I == i {
+			hi++
+		}
+		return kept[lo:hi]
+	}
 	var wg sync.WaitGroup
 	for w := range nw {
 		wg.Go(func() {
 			var buf []int32
 			for a := w; a < p.n; a += nw {
 				assoc := p.assoc.of(a)
-				if len(assoc) == 0 {
+				if len(assoc) == 0 || isNew != nil && !isNew[a] {
 					continue
 				}
 				la := p.label[a]
@@ -261,7 +270,9 @@ func associatePairs(p *prepared, s *scorer, kept []Pair, cases csr, floor float6
 								continue
 							}
 							for _, b := range ms {
-								if int(b) > a && p.label[b] != la && p.label[b] != int32(e) {
+								// Each pair once: from its first record,
+								// or from its new one when only one is new.
+								if (int(b) > a || isNew != nil && !isNew[b]) && p.label[b] != la && p.label[b] != int32(e) {
 									buf = append(buf, b)
 								}
 							}
@@ -273,25 +284,27 @@ func associatePairs(p *prepared, s *scorer, kept []Pair, cases csr, floor float6
 				}
 				slices.Sort(buf)
 				buf = slices.Compact(buf)
-				// The pairs of a the first pass kept, by J.
-				lo, _ := slices.BinarySearchFunc(kept, int32(a), func(x Pair, t int32) int { return int(x.I - t) })
-				hi := lo
-				for hi < len(kept) && kept[hi].I == int32(a) {
-					hi++
-				}
-				done := kept[lo:hi]
+				after := keptOf(int32(a)) // kept pairs (a, b > a), by b
 				for _, b := range buf {
-					for len(done) > 0 && done[0].J < b {
-						done = done[1:]
+					i, j := int32(a), b
+					if j < i {
+						i, j = j, i
+						if slices.ContainsFunc(keptOf(i), func(x Pair) bool { return x.J == j }) {
+							continue
+						}
+					} else {
+						for len(after) > 0 && after[0].J < j {
+							after = after[1:]
+						}
+						if len(after) > 0 && after[0].J == j {
+							continue
+						}
 					}
-					if len(done) > 0 && done[0].J == b {
+					if linkOnly && p.source[i] == p.source[j] || !shareInitial(p, int(i), int(j)) {
 						continue
 					}
-					if linkOnly && p.source[a] == p.source[b] || isNew != nil && !isNew[a] && !isNew[b] {
-						continue
-					}
-					if g, wt, ok := s.scoreAtLeast(a, int(b), floor); ok {
-						found[w] = append(found[w], Pair{I: int32(a), J: b, Weight: wt, Pattern: uint64(g)})
+					if g, wt, ok := s.scoreAtLeast(int(i), int(j), floor); ok {
+						found[w] = append(found[w], Pair{I: i, J: j, Weight: wt, Pattern: uint64(g)})
 					}
 				}
 			}
@@ -303,6 +316,15 @@ func associatePairs(p *prepared, s *scorer, kept []Pair, cases csr, floor float6
 		out = append(out, f...)
 	}
 	return out
+}
+
+// shareInitial is the second pass's blocking: like every blocking rule,
+// it asks something of the names, here only that a forename or surname of
+// the one begin as one of the other's does.
+func shareInitial(p *prepared, a, b int) bool {
+	fa, sa := p.initial(p.fore[a]), p.initial(p.sur[a])
+	fb, sb := p.initial(p.fore[b]), p.initial(p.sur[b])
+	return fa != 0 && (fa == fb || fa == sb) || sa != 0 && (sa == sb || sa == fb)
 }
 
 // collectiveRun is the second pass: with the first pass's clusters as
@@ -332,8 +354,10 @@ func collectiveRun(p *prepared, model *Model, trained bool, label []int32, kept 
 	var wg sync.WaitGroup
 	for w := range nw {
 		wg.Go(func() {
-			// A kept pair's pattern is whole: only associates change.
-			for x := w; x < len(kept); x += nw {
+			// A kept pair's pattern is whole: only associates change. Each
+			// worker takes a stretch of kept, so that the stretches put
+			// together are in kept's order.
+			for x := w * len(kept) / nw; x < (w+1)*len(kept)/nw; x++ {
 				pr := kept[x]
 				if l := associatesLevel(p, int(pr.I), int(pr.J)); l != 0 {
 					pr.Pattern |= uint64(l) << (4 * k)
@@ -346,15 +370,24 @@ func collectiveRun(p *prepared, model *Model, trained bool, label []int32, kept 
 		})
 	}
 	wg.Wait()
-	pairs = associatePairs(p, s, kept, cases, floor, isNew, linkOnly)
-	for _, part := range parts {
-		pairs = append(pairs, part...)
-	}
-	slices.SortFunc(pairs, func(a, b Pair) int {
+	added := associatePairs(p, s, kept, cases, floor, isNew, linkOnly)
+	byRecords := func(a, b Pair) int {
 		if a.I != b.I {
 			return int(a.I - b.I)
 		}
 		return int(a.J - b.J)
-	})
-	return pairs, s, true
+	}
+	slices.SortFunc(added, byRecords)
+	// Both are in record order, and no pair is in both: merge them.
+	pairs = make([]Pair, 0, len(kept)+len(added))
+	for _, part := range parts {
+		for _, pr := range part {
+			for len(added) > 0 && byRecords(added[0], pr) < 0 {
+				pairs = append(pairs, added[0])
+				added = added[1:]
+			}
+			pairs = append(pairs, pr)
+		}
+	}
+	return append(pairs, added...), s, true
 }

@@ -250,3 +250,28 @@ func TestATrainedRunEstimatesWhatAPersonInCommonWeighs(t *testing.T) {
 		t.Fatalf("the model with associates does not validate: %v", err)
 	}
 }
+
+func TestANewRecordJoinsAnExistingPersonThroughAPersonInCommon(t *testing.T) {
+	recs := ring()
+	existing := make([]int32, len(recs))
+	for i := range existing {
+		existing[i] = int32(i)
+	}
+	existing[3] = 1 // the victim's two records are one person already
+	existing[2] = -1
+	res, err := Link(recs, Options{Model: associatesModel(), Existing: existing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clusterOf(res, recs, "k2") != clusterOf(res, recs, "k1") {
+		t.Errorf("the new record of the man recorded with Amy Smith did not join him")
+	}
+	if clusterOf(res, recs, "k3") == clusterOf(res, recs, "k1") {
+		t.Errorf("the namesake joined an existing person")
+	}
+	for _, p := range res.Pairs {
+		if p.I != 2 && p.J != 2 {
+			t.Errorf("pair %s-%s of two existing records was scored", recs[p.I].ID, recs[p.J].ID)
+		}
+	}
+}
