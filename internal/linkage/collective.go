@@ -272,7 +272,7 @@ func associatePairs(p *prepared, s *scorer, kept []Pair, cases csr, floor float6
 							for _, b := range ms {
 								// Each pair once: from its first record,
 								// or from its new one when only one is new.
-								if (int(b) > a || isNew != nil && !isNew[b]) && p.label[b] != la && p.label[b] != int32(e) {
+								if (int(b) > a || isNew != nil && !isNew[b]) && p.label[b] != la && p.label[b] != int32(e) && shareInitial(p, a, int(b)) {
 									buf = append(buf, b)
 								}
 							}
@@ -300,7 +300,7 @@ func associatePairs(p *prepared, s *scorer, kept []Pair, cases csr, floor float6
 							continue
 						}
 					}
-					if linkOnly && p.source[i] == p.source[j] || !shareInitial(p, int(i), int(j)) {
+					if linkOnly && p.source[i] == p.source[j] {
 						continue
 					}
 					if g, wt, ok := s.scoreAtLeast(int(i), int(j), floor); ok {
