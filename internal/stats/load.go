@@ -74,7 +74,7 @@ func load(ctx context.Context, st *store.Store, r *Rules) (*dataset, error) {
 		}
 		rawPairs = append(rawPairs, p)
 	}
-	involvements, err := st.LoadInvolvementsForStats(ctx)
+	involvements, err := st.LoadInvolvements(ctx)
 	if err != nil {
 		<-people
 		return nil, err

@@ -368,10 +368,11 @@ func (s *Store) LoadCasesForStats(ctx context.Context) ([]*pole.Case, error) {
 	return out, pole.E(op, rows.Err())
 }
 
-// LoadInvolvementsForStats reads the parts a force's link table gives its
-// nominal records in cases: case, record and role only.
-func (s *Store) LoadInvolvementsForStats(ctx context.Context) ([]pole.Involvement, error) {
-	const op = "store.LoadInvolvementsForStats"
+// LoadInvolvements reads the parts a force's link table gives its nominal
+// records in cases: case, record and role only. The statistics count them;
+// linkage reads who is recorded with whom.
+func (s *Store) LoadInvolvements(ctx context.Context) ([]pole.Involvement, error) {
+	const op = "store.LoadInvolvements"
 	rows, err := s.r.QueryContext(ctx, "SELECT case_id, mention_id, role FROM involvements")
 	if err != nil {
 		return nil, pole.E(op, err)

@@ -125,18 +125,12 @@ func BenchmarkLinkNewRecords(b *testing.B) {
 			old = append(old, r)
 		}
 	}
-	existing := make([]int32, 0, len(d.Records))
-	ids := map[string]int32{}
-	for _, r := range old {
-		e := members[r.Key]
-		if _, ok := ids[e]; !ok {
-			ids[e] = int32(len(ids))
+	existing := entityNumbers(len(old)+len(added), func(i int) string {
+		if i < len(old) {
+			return members[old[i].Key]
 		}
-		existing = append(existing, ids[e])
-	}
-	for range added {
-		existing = append(existing, -1)
-	}
+		return "" // new
+	})
 	var res *linkage.Result
 	var spent time.Duration
 	for i := 0; i < b.N; i++ {

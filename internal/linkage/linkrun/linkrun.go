@@ -158,7 +158,7 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 		}
 	}
 	// A nominal record is in the cases its force's link table puts it in.
-	invs, err := st.LoadInvolvementsForStats(ctx)
+	invs, err := st.LoadInvolvements(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -174,20 +174,26 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 // one entity share a number, a record in none is -1. members maps mention
 // ids to entity ids, as store.EntityMembers gives them.
 func (d *Data) Clusters(members map[string]string) []int32 {
-	out := make([]int32, len(d.Records))
+	return entityNumbers(len(d.Records), func(i int) string { return members[d.Records[i].Key] })
+}
+
+// entityNumbers numbers n records' entities, as entity gives them ("" for
+// none, numbered -1), in the order they are met.
+func entityNumbers(n int, entity func(i int) string) []int32 {
+	out := make([]int32, n)
 	ids := map[string]int32{}
-	for i, r := range d.Records {
-		e, ok := members[r.Key]
-		if !ok || e == "" {
+	for i := range out {
+		e := entity(i)
+		if e == "" {
 			out[i] = -1
 			continue
 		}
-		n, ok := ids[e]
+		k, ok := ids[e]
 		if !ok {
-			n = int32(len(ids))
-			ids[e] = n
+			k = int32(len(ids))
+			ids[e] = k
 		}
-		out[i] = n
+		out[i] = k
 	}
 	return out
 }
@@ -328,18 +334,12 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 	rep.Full, rep.NewRecords = full, newCount
 	var existing []int32
 	if !full {
-		existing = make([]int32, len(d.Records))
-		ids := map[string]int32{}
-		for i, e := range prevEntity {
-			if e == "" || changed[i] {
-				existing[i] = -1
-				continue
+		existing = entityNumbers(len(d.Records), func(i int) string {
+			if changed[i] {
+				return ""
 			}
-			if _, ok := ids[e]; !ok {
-				ids[e] = int32(len(ids))
-			}
-			existing[i] = ids[e]
-		}
+			return prevEntity[i]
+		})
 	}
 	var js, labels []linkage.Judgement
 	for _, j := range judged {
