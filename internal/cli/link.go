@@ -111,6 +111,14 @@ func printLinkReport(w io.Writer, rep *linkrun.Report) {
 		t := rep.Training
 		fmt.Fprintf(w, "  EM converged: %v after %d iterations (largest last change %.2g), %d training pairs, %d distinct patterns\n",
 			t.Converged, t.Iterations, t.MaxChange, t.TrainingPairs, t.Patterns)
+		if a := t.Associates; a != nil {
+			state := "estimated"
+			if !a.Estimated {
+				state = "too few pairs to estimate: weighs nothing"
+			}
+			fmt.Fprintf(w, "  associates (a person in common across cases) %s from %d first-pass links and %d sampled candidate pairs\n",
+				state, a.LinkedPairs, a.CandidatePairs)
+		}
 	}
 	fmt.Fprintln(w, "  blocking rules (pairs each added):")
 	for _, b := range rep.Blocking {

@@ -33,7 +33,7 @@ func linkedDB(t *testing.T) (db, set string, env map[string]string) {
 	if err != nil {
 		t.Fatalf("link: %v", err)
 	}
-	for _, want := range []string{"newly trained", "EM converged: true", "surname sound + forename initial + birth year", "candidate pairs"} {
+	for _, want := range []string{"newly trained", "EM converged: true", "associates (a person in common across cases) estimated", "surname sound + forename initial + birth year", "candidate pairs"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("link output lacks %q:\n%s", want, out)
 		}
