@@ -57,13 +57,12 @@ type Report struct {
 }
 
 // Data is the store's person records as linkage records, with the mention
-// id of each in Record.Key.
+// id of each in Record.Key, in mention id order.
 type Data struct {
 	Records []linkage.Record
 	// Updated is when each record was last changed by a newer export; zero
 	// if never.
 	Updated []time.Time
-	index   map[string]int    // mention id -> record
 	bySrc   map[[2]string]int // built on first use
 	// objects are the keys of the records' phones, vehicles and places, by
 	// kind in objectKinds' order, as met: unsorted, with repeats.
@@ -75,8 +74,8 @@ var objectKinds = [...]string{"phone", "vehicle", "place"}
 
 // Index returns the record of a mention id.
 func (d *Data) Index(mentionID string) (int, bool) {
-	i, ok := d.index[mentionID]
-	return i, ok
+	// Records are in mention id order.
+	return slices.BinarySearchFunc(d.Records, mentionID, func(r linkage.Record, id string) int { return strings.Compare(r.Key, id) })
 }
 
 // Find returns the record with a source label and record id as the source
@@ -147,10 +146,9 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 	if !slices.IsSortedFunc(all, cmpKeys) {
 		slices.SortFunc(all, cmpKeys)
 	}
-	d := &Data{Records: make([]linkage.Record, len(all)), Updated: make([]time.Time, len(all)), index: make(map[string]int, len(all))}
+	d := &Data{Records: make([]linkage.Record, len(all)), Updated: make([]time.Time, len(all))}
 	for i, l := range all {
 		d.Records[i], d.Updated[i] = l.r, l.updated
-		d.index[l.r.Key] = i
 	}
 	for kind := range objectKinds {
 		for _, p := range parts {
@@ -163,8 +161,19 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 		return nil, err
 	}
 	for _, v := range invs {
-		if i, ok := d.index[v.MentionID]; ok && !slices.Contains(d.Records[i].Cases, v.CaseID) {
+		if i, ok := d.Index(v.MentionID); ok && !slices.Contains(d.Records[i].Cases, v.CaseID) {
 			d.Records[i].Cases = append(d.Records[i].Cases, v.CaseID)
+		}
+	}
+	// A case's id is read once per record in it: one copy is kept.
+	ids := make(map[string]string, len(d.Records)/3)
+	for i := range d.Records {
+		for k, c := range d.Records[i].Cases {
+			if x, ok := ids[c]; ok {
+				d.Records[i].Cases[k] = x
+			} else {
+				ids[c] = c
+			}
 		}
 	}
 	return d, nil
@@ -319,8 +328,8 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 		if j.Decision != "different" {
 			continue
 		}
-		a, okA := d.index[j.A]
-		b, okB := d.index[j.B]
+		a, okA := d.Index(j.A)
+		b, okB := d.Index(j.B)
 		if okA && okB && prevEntity[a] != "" && prevEntity[a] == prevEntity[b] {
 			for _, i := range []int{a, b} {
 				if !changed[i] {
@@ -343,8 +352,8 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Report, error) {
 	}
 	var js, labels []linkage.Judgement
 	for _, j := range judged {
-		a, okA := d.index[j.A]
-		b, okB := d.index[j.B]
+		a, okA := d.Index(j.A)
+		b, okB := d.Index(j.B)
 		if !okA || !okB {
 			continue
 		}
@@ -641,6 +650,8 @@ func linkObjects(ctx context.Context, st *store.Store, d *Data, counts map[strin
 			return err
 		}
 		counts[kind] = len(keys)
+		// Done with: let the keys go while linking still needs the memory.
+		d.objects[k] = nil
 	}
 	return nil
 }
