@@ -59,21 +59,6 @@ func associatesLevel(p *prepared, i, j int) uint8 {
 	return 2
 }
 
-// sharesSorted reports whether two ascending lists share a value.
-func sharesSorted(x, y []uint32) bool {
-	for len(x) > 0 && len(y) > 0 {
-		switch {
-		case x[0] == y[0]:
-			return true
-		case x[0] < y[0]:
-			x = x[1:]
-		default:
-			y = y[1:]
-		}
-	}
-	return false
-}
-
 // csr groups record numbers by a small key: members of key k are
 // items[start[k]:start[k+1]].
 type csr struct {

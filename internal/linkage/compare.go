@@ -79,7 +79,10 @@ func (p *prepared) similar(a, b uint32, list int) uint8 {
 
 // SharesGroup reports whether two ascending lists of variant group ids
 // (as Variants.Groups gives them) share one.
-func SharesGroup(x, y []int32) bool {
+func SharesGroup(x, y []int32) bool { return sharesSorted(x, y) }
+
+// sharesSorted reports whether two ascending lists share a value.
+func sharesSorted[T int32 | uint32](x, y []T) bool {
 	for len(x) > 0 && len(y) > 0 {
 		switch {
 		case x[0] == y[0]:
