@@ -191,6 +191,7 @@ func (p *prepared) add(records []Record) {
 	p.dobD = append(p.dobD, make([]uint8, len(records))...)
 	p.sex = append(p.sex, make([]uint8, len(records))...)
 	var buf []uint32
+	lastCase, lastCaseID := "", uint32(0)
 	for k := range records {
 		i := from + k
 		r := &records[k]
@@ -273,7 +274,11 @@ func (p *prepared) add(records []Record) {
 		p.email[i] = p.misc.id(strings.ToLower(strings.TrimSpace(r.Email)))
 		buf = buf[:0]
 		for _, c := range r.Cases {
-			buf = append(buf, p.caseTab.id(c))
+			// The records of a case mostly come one after another.
+			if c != lastCase {
+				lastCase, lastCaseID = c, p.caseTab.id(c)
+			}
+			buf = append(buf, lastCaseID)
 		}
 		buf = dedupe(buf)
 		slices.Sort(buf)

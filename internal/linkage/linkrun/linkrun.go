@@ -167,13 +167,19 @@ func Load(ctx context.Context, st *store.Store) (*Data, error) {
 	}
 	// A case's id is read once per record in it: one copy is kept.
 	ids := make(map[string]string, len(d.Records)/3)
+	last := ""
 	for i := range d.Records {
 		for k, c := range d.Records[i].Cases {
-			if x, ok := ids[c]; ok {
-				d.Records[i].Cases[k] = x
-			} else {
+			if c == last { // the records of a case mostly come together
+				d.Records[i].Cases[k] = last
+				continue
+			}
+			x, ok := ids[c]
+			if !ok {
+				x = c
 				ids[c] = c
 			}
+			d.Records[i].Cases[k], last = x, x
 		}
 	}
 	return d, nil
