@@ -3,6 +3,7 @@ package linkage
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/caselink/caselink/internal/normalise"
 )
@@ -190,8 +191,10 @@ func (p *prepared) add(records []Record) {
 	p.dobM = append(p.dobM, make([]uint8, len(records))...)
 	p.dobD = append(p.dobD, make([]uint8, len(records))...)
 	p.sex = append(p.sex, make([]uint8, len(records))...)
+	// Cases are columns of their own: they are interned beside the rest.
+	var cases sync.WaitGroup
+	cases.Go(func() { p.addCases(records) })
 	var buf []uint32
-	lastCase, lastCaseID := "", uint32(0)
 	for k := range records {
 		i := from + k
 		r := &records[k]
@@ -272,18 +275,8 @@ func (p *prepared) add(records []Record) {
 		}
 		p.vehicles.add(dedupe(buf)...)
 		p.email[i] = p.misc.id(strings.ToLower(strings.TrimSpace(r.Email)))
-		buf = buf[:0]
-		for _, c := range r.Cases {
-			// The records of a case mostly come one after another.
-			if c != lastCase {
-				lastCase, lastCaseID = c, p.caseTab.id(c)
-			}
-			buf = append(buf, lastCaseID)
-		}
-		buf = dedupe(buf)
-		slices.Sort(buf)
-		p.cases.add(buf...)
 	}
+	cases.Wait()
 	for id := len(p.facts); id < len(p.names.strs); id++ {
 		s := p.names.strs[id]
 		if s == "" {
@@ -307,6 +300,26 @@ func (p *prepared) add(records []Record) {
 			p.surCount[p.sur[i]]++
 			p.surTotal++
 		}
+	}
+}
+
+// addCases appends the records' cases to p.cases, ascending ids of
+// p.caseTab. It touches nothing else of p.
+func (p *prepared) addCases(records []Record) {
+	var buf []uint32
+	last, lastID := "", uint32(0)
+	for k := range records {
+		buf = buf[:0]
+		for _, c := range records[k].Cases {
+			// The records of a case mostly come one after another.
+			if c != last {
+				last, lastID = c, p.caseTab.id(c)
+			}
+			buf = append(buf, lastID)
+		}
+		buf = dedupe(buf)
+		slices.Sort(buf)
+		p.cases.add(buf...)
 	}
 }
 
