@@ -183,7 +183,8 @@ func (c *clusterer) run(pairs []Pair) {
 	// part of the graph (pairs, clusters already joined, judgements of
 	// "different"), so the parts run side by side, each in weight order,
 	// and the result is the one a single pass in weight order gives.
-	start, items := c.parts(pairs, order)
+	g := c.parts(pairs, order)
+	parts := len(g.start) - 1
 	nw := workers()
 	refused := make([]int, nw)
 	var next atomic.Int64
@@ -193,11 +194,11 @@ func (c *clusterer) run(pairs []Pair) {
 		wg.Go(func() {
 			for {
 				from := int(next.Add(batch)) - batch
-				if from >= len(start)-1 {
+				if from >= parts {
 					return
 				}
-				for x := from; x < min(from+batch, len(start)-1); x++ {
-					for _, k := range items[start[x]:start[x+1]] {
+				for x := from; x < min(from+batch, parts); x++ {
+					for _, k := range g.of(uint32(x)) {
 						if !c.merge(pairs, k) {
 							refused[w]++
 						}
@@ -231,9 +232,8 @@ func (c *clusterer) merge(pairs []Pair, k int32) bool {
 }
 
 // parts groups the pairs of order by the connected part of the graph
-// their records are in, keeping weight order within each: the pairs of
-// part x are items[start[x]:start[x+1]].
-func (c *clusterer) parts(pairs []Pair, order []int32) (start, items []int32) {
+// their records are in, keeping weight order within each.
+func (c *clusterer) parts(pairs []Pair, order []int32) csr {
 	comp := make([]int32, c.p.n)
 	for i := range comp {
 		comp[i] = int32(i)
@@ -268,27 +268,21 @@ func (c *clusterer) parts(pairs []Pair, order []int32) (start, items []int32) {
 	for i := range part {
 		part[i] = -1
 	}
-	start = []int32{0}
-	of := make([]int32, len(order))
+	of := make([]uint32, len(order))
+	parts := 0
 	for x, k := range order {
 		r := find(pairs[k].I)
 		if part[r] < 0 {
-			part[r] = int32(len(start) - 1)
-			start = append(start, 0)
+			part[r] = int32(parts)
+			parts++
 		}
-		of[x] = part[r]
-		start[part[r]+1]++
+		of[x] = uint32(part[r])
 	}
-	for x := 1; x < len(start); x++ {
-		start[x] += start[x-1]
+	g := groupBy(parts, len(order), func(x int, put func(uint32)) { put(of[x]) })
+	for i, x := range g.items {
+		g.items[i] = order[x]
 	}
-	items = make([]int32, len(order))
-	next := slices.Clone(start[:len(start)-1])
-	for x, k := range order {
-		items[next[of[x]]] = k
-		next[of[x]]++
-	}
-	return start, items
+	return g
 }
 
 // labels names each cluster by its smallest record index.

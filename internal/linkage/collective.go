@@ -59,8 +59,8 @@ func associatesLevel(p *prepared, i, j int) uint8 {
 	return 2
 }
 
-// csr groups record numbers by a small key: members of key k are
-// items[start[k]:start[k+1]].
+// csr groups numbers (records, pairs) by a small key: members of key k
+// are items[start[k]:start[k+1]].
 type csr struct {
 	start []int32
 	items []int32
@@ -68,42 +68,39 @@ type csr struct {
 
 func (c *csr) of(k uint32) []int32 { return c.items[c.start[k]:c.start[k+1]] }
 
-// caseMembers groups the records by case.
-func (p *prepared) caseMembers() csr {
-	c := csr{start: make([]int32, len(p.caseTab.strs)+1)}
-	for _, v := range p.cases.vals {
-		c.start[v+1]++
+// groupBy groups items 0 to n-1 by key (below keys), each under the keys
+// keysOf puts it under, keeping item order within a key.
+func groupBy(keys, n int, keysOf func(i int, put func(k uint32))) csr {
+	c := csr{start: make([]int32, keys+1)}
+	for i := range n {
+		keysOf(i, func(k uint32) { c.start[k+1]++ })
 	}
 	for k := 1; k < len(c.start); k++ {
 		c.start[k] += c.start[k-1]
 	}
-	c.items = make([]int32, len(p.cases.vals))
-	next := slices.Clone(c.start[:len(c.start)-1])
-	for i := 0; i < p.n; i++ {
-		for _, v := range p.cases.of(i) {
-			c.items[next[v]] = int32(i)
-			next[v]++
-		}
+	c.items = make([]int32, c.start[keys])
+	next := slices.Clone(c.start[:keys])
+	for i := range n {
+		keysOf(i, func(k uint32) {
+			c.items[next[k]] = int32(i)
+			next[k]++
+		})
 	}
 	return c
 }
 
+// caseMembers groups the records by case.
+func (p *prepared) caseMembers() csr {
+	return groupBy(len(p.caseTab.strs), p.n, func(i int, put func(uint32)) {
+		for _, v := range p.cases.of(i) {
+			put(v)
+		}
+	})
+}
+
 // clusterMembers groups the records by label, labels being record numbers.
 func clusterMembers(label []int32) csr {
-	c := csr{start: make([]int32, len(label)+1)}
-	for _, l := range label {
-		c.start[l+1]++
-	}
-	for k := 1; k < len(c.start); k++ {
-		c.start[k] += c.start[k-1]
-	}
-	c.items = make([]int32, len(label))
-	next := slices.Clone(c.start[:len(c.start)-1])
-	for i, l := range label {
-		c.items[next[l]] = int32(i)
-		next[l]++
-	}
-	return c
+	return groupBy(len(label), len(label), func(i int, put func(uint32)) { put(uint32(label[i])) })
 }
 
 // setAssociates records each record's cluster and its associates: the
